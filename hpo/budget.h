@@ -1,0 +1,41 @@
+// Budgets: `budget: {trials, energy_kwh, co2e_kg, wall_time_s}`, any may be given.
+// Energy and carbon count every attempt (complete, pruned, failed, interrupted) plus the
+// optimizer's own energy (sampler_kwh). Before a launch, the energy the next trial is
+// predicted to use (the median of the k most similar finished trials in the unit encoding,
+// or of all trials when few) is compared with what is left: a trial that would overrun is not
+// started and the study stops with that reason. Counting is by trial records, so a resumed
+// study never charges a trial twice.
+#pragma once
+
+#include "hpo/stop_rule.h"
+#include "hpo/study_spec.h"
+#include "hpo/study_view.h"
+
+namespace hpo {
+
+struct BudgetUsage {
+  std::int64_t trials_counted = 0;  // distinct numbers finished or running (not retries)
+  double energy_kwh = 0.0;          // trials + optimizer
+  double co2e_kg = 0.0;
+};
+
+class BudgetTracker {
+ public:
+  explicit BudgetTracker(Budget budget) : budget_(budget) {}
+  const Budget& budget() const { return budget_; }
+
+  BudgetUsage usage(const StudyView& study, double coordinator_kwh) const;
+  // May the next trial (values `next`) start? `elapsed_s` is the study's wall time so far
+  // (accumulated over resumes). Returns stop=true with rule "budget.<name>" when not.
+  StopVerdict before_launch(const StudyView& study, const Params& next, double elapsed_s,
+                            double coordinator_kwh) const;
+  // Is any budget exhausted now (checked after each finished trial)?
+  StopVerdict exhausted(const StudyView& study, double elapsed_s, double coordinator_kwh) const;
+  // Predicted energy of a trial with values `next` from the finished ones; 0 with no history.
+  double predict_energy_kwh(const StudyView& study, const Params& next) const;
+
+ private:
+  Budget budget_;
+};
+
+}  // namespace hpo

@@ -1,0 +1,50 @@
+// Meter: measures the energy of one metered target (a trial's process group, or the
+// coordinator's own thread while the sampler proposes) between begin() and end().
+//
+// The executor calls begin() right after it launches a trial, read() at each report (so
+// pruners see the energy so far) and end() after the process tree has exited. A meter that
+// shares machine-wide counters between concurrent targets attributes them (by CPU time of
+// each target's process tree; see docs/metering.md).
+//
+// Thread-safety: all methods may be called concurrently from several threads.
+// Failure: a meter never returns a silent zero; when a counter cannot be read it falls back
+// to the estimate and says so in Measurement::notes and ComponentEnergy::estimated.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "meters/measurement.h"
+
+namespace meters {
+
+using MeterHandle = std::uint64_t;
+
+struct MeterTarget {
+  // Process group of the trial. 0 means "the calling thread" (used to meter the sampler).
+  pid_t pgid = 0;
+  std::vector<int> gpu_indices;  // GPUs given to this target (CUDA_VISIBLE_DEVICES)
+  std::string cgroup_dir;        // cgroup v2 directory of the trial if one was created
+  std::string label;             // e.g. "trial 12"
+};
+
+class Meter {
+ public:
+  virtual ~Meter() = default;
+  Meter() = default;
+  Meter(const Meter&) = delete;
+  Meter& operator=(const Meter&) = delete;
+
+  virtual MeterHandle begin(const MeterTarget& target) = 0;
+  // Energy so far; the span goes on.
+  virtual Measurement read(MeterHandle handle) = 0;
+  // Final figures; the handle is released.
+  virtual Measurement end(MeterHandle handle) = 0;
+  // One line: which sources this meter uses, e.g. "rapl(package-0,dram-0)+nvml(2 GPUs)".
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace meters

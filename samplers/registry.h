@@ -1,0 +1,10 @@
+// Adds every sampler in this folder to a Registry under its YAML `type`.
+#pragma once
+
+#include "hpo/registry.h"
+
+namespace samplers {
+
+void register_samplers(hpo::Registry& registry);
+
+}  // namespace samplers
