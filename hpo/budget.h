@@ -5,7 +5,20 @@
 // or of all trials when few) is compared with what is left: a trial that would overrun is not
 // started and the study stops with that reason. Counting is by trial records, so a resumed
 // study never charges a trial twice.
+//
+// Counting rules (see docs/stopping.md):
+// - trials: distinct trial numbers with at least one record that is not `interrupted` (a
+//   retry keeps its number; an interrupted trial re-run after a resume is counted once).
+// - energy_kwh: every attempt's energy (running ones: the energy at their last report), plus
+//   each trial number's sampler_kwh once, plus `coordinator_kwh` (the loop's own energy that no
+//   trial carries).
+// - co2e_kg: every attempt's co2e_kg, plus the optimizer's energy converted at the
+//   energy-weighted mean intensity (co2e per kWh) of the recorded attempts.
+// - before_launch also reserves what running trials are predicted to use still, so parallel
+//   launches cannot jointly overrun the energy or carbon budget.
 #pragma once
+
+#include <cstdint>
 
 #include "hpo/stop_rule.h"
 #include "hpo/study_spec.h"
@@ -21,6 +34,9 @@ struct BudgetUsage {
 
 class BudgetTracker {
  public:
+  // Nearest neighbours (unit encoding) whose median energy predicts the next trial's.
+  static constexpr std::size_t kNeighbours = 5;
+
   explicit BudgetTracker(Budget budget) : budget_(budget) {}
   const Budget& budget() const { return budget_; }
 

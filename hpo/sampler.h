@@ -30,6 +30,9 @@ class Sampler {
 
   virtual Params suggest(const StudyView& study, std::int64_t trial_number) = 0;
   virtual std::string_view name() const = 0;
+  // True when the sampler has no new configuration left to propose (e.g. `grid` after every
+  // grid point was handed out); the study loop then stops with that reason. Default: never.
+  virtual bool exhausted(const StudyView& /*study*/) const { return false; }
 };
 
 }  // namespace hpo

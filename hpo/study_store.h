@@ -46,12 +46,30 @@ struct StopRecord {
   double unix_s = 0.0;
 };
 
+// When the store rewrites the HDF5 snapshot by itself (besides checkpoint() and close):
+// once the journal holds more than max(min_finished, fraction * stored trials) finish events.
+struct StoreOptions {
+  std::int64_t checkpoint_min_finished = 256;
+  // Checkpoint when the journal holds more finish events than this fraction of the stored
+  // trials: a geometric schedule, so the total rewritten stays a small multiple of the study.
+  double checkpoint_fraction = 0.5;
+  // Every event reaches the kernel with write(2) before the call returns, which is all a
+  // SIGKILLed coordinator needs. fdatasync (which only matters if the machine itself goes
+  // down) runs at most this often: 0 = on every start/finish; the default bounds what a power
+  // cut may take to the last 0.2 s of events and keeps launches from waiting on the disk.
+  double sync_interval_s = 0.2;
+  // Throws std::invalid_argument naming the field.
+  void validate() const;
+};
+
 class StudyStore {
  public:
   // Opens `path` (replaying its journal) or, when it does not exist and `create` is given,
   // creates it. Throws std::runtime_error naming the file (and journal line) on damage.
   static std::unique_ptr<StudyStore> open(const std::filesystem::path& path,
                                           const StudyInfo* create);
+  static std::unique_ptr<StudyStore> open(const std::filesystem::path& path,
+                                          const StudyInfo* create, const StoreOptions& options);
   // Read-only open for show/export/compare: never writes, tolerates a live writer.
   static std::unique_ptr<StudyStore> open_read_only(const std::filesystem::path& path);
 
@@ -66,7 +84,7 @@ class StudyStore {
   virtual const nlohmann::json& attributes() const = 0;
 
   virtual void trial_started(const Trial& trial) = 0;          // durable on return
-  virtual void trial_report(std::int64_t number, int attempt, const Report& r) = 0;  // buffered
+  virtual void trial_report(std::int64_t number, int attempt, const Report& r) = 0;  // written, no fsync
   virtual void trial_finished(const Trial& trial) = 0;         // durable on return
   virtual void trials_finished(std::span<const Trial> trials) = 0;  // batch, one fsync
   virtual void study_stopped(const StopRecord& record) = 0;
@@ -74,6 +92,8 @@ class StudyStore {
   // Rewrite the HDF5 snapshot now (also done automatically when the journal grows).
   virtual void checkpoint() = 0;
   virtual const std::filesystem::path& path() const = 0;
+  // What opening noticed and repaired, e.g. a torn last journal line (one sentence each).
+  virtual std::vector<std::string> notes() const { return {}; }
 };
 
 }  // namespace hpo

@@ -45,6 +45,10 @@ class Meter {
   virtual Measurement end(MeterHandle handle) = 0;
   // One line: which sources this meter uses, e.g. "rapl(package-0,dram-0)+nvml(2 GPUs)".
   virtual std::string describe() const = 0;
+  // Optional, before end(): the CPU seconds of the target's whole tree as its reaper saw
+  // them (wait4's rusage). A meter that attributes by CPU time then charges the last,
+  // partial interval exactly even though the processes are gone. Default: ignored.
+  virtual void set_final_cpu_s(MeterHandle handle, double cpu_s) {}
 };
 
 }  // namespace meters

@@ -20,6 +20,12 @@ struct MeterOptions {
   // $ECOHPO_NVML_LIBRARY or libnvidia-ml.so.1.
   std::string powercap_root;
   std::string nvml_library;
+  std::string perf_root;  // "" = $ECOHPO_PERF_SYSFS_ROOT or /sys/bus/event_source/devices/power
+  std::string msr_root;   // "" = $ECOHPO_MSR_ROOT or /dev/cpu
+  // Estimate knobs (used when the estimate is selected): 0 = from the TDP table.
+  double cpu_w_per_thread = 0.0;
+  double memory_w_per_gb = 0.375;
+  bool sampling_thread = true;  // false only in tests that drive sampling themselves
   std::string validate() const;  // "" or the problem
 };
 

@@ -25,7 +25,8 @@ class EnergyCostModel {
     std::string validate() const;
   };
 
-  explicit EnergyCostModel(Options options = {}) : options_(options) {}
+  EnergyCostModel();
+  explicit EnergyCostModel(Options options) : options_(options) {}
 
   // Fits on the finished trials of `study` that report energy_kwh > 0.
   void fit(const hpo::StudyView& study);

@@ -1,6 +1,7 @@
 #include "samplers/random_sampler.h"
 
 #include "hpo/options_reader.h"
+#include "samplers/detail/running.h"
 #include "samplers/rng.h"
 
 namespace samplers {
@@ -16,7 +17,14 @@ hpo::Params sample_uniform(const hpo::SearchSpace& space, std::mt19937_64& rng) 
 
 hpo::Params RandomSampler::suggest(const hpo::StudyView& study, std::int64_t trial_number) {
   auto rng = trial_rng(options_.seed, trial_number);
-  return sample_uniform(study.space, rng);
+  auto params = sample_uniform(study.space, rng);
+  // Parallel trials: redraw (from further streams of the same trial) rather than hand out the
+  // values of a running trial again. Without running duplicates the stream is unchanged.
+  for (std::uint64_t salt = 1; salt <= 32 && detail::duplicates_running(study, params); ++salt) {
+    auto again = trial_rng(options_.seed, trial_number, salt);
+    params = sample_uniform(study.space, again);
+  }
+  return params;
 }
 
 std::unique_ptr<hpo::Sampler> RandomSampler::create(const hpo::ComponentSpec& spec) {

@@ -1,0 +1,224 @@
+// In-process sampler benchmark (no trial processes): for each sampler,
+//  - hypervolume after --trials trials on ZDT1/2/3, DTLZ2 (6 variables) and Branin-Currin,
+//    median over --seeds seeds (reference points from objectives::problems());
+//  - wall and thread-CPU seconds per suggestion after --history finished trials (ZDT1, 2 objectives, 6
+//    parameters; the history is --history random trials, the same for every sampler; the
+//    median of --asks proposals for trial numbers history, history+1, ...);
+//  - energy-aware TPE on Branin-Currin with a synthetic energy cost varying 10x over the space:
+//    cumulative energy until the front reaches 95% of plain TPE's final hypervolume.
+// Prints one JSON object on stdout (bench/run_sampler_comparison.sh tabulates it next to
+// bench/peers/optuna_bench.py's). Usage:
+//   sampler_bench [--samplers random,tpe,nsga2,qmc] [--seeds 10] [--trials 100]
+//                 [--history 1000] [--asks 20] [--skip-quality] [--skip-cost] [--skip-energy]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hpo/hypervolume.h"
+#include "hpo/registry.h"
+#include "objectives/problems.h"
+#include "samplers/registry.h"
+#include "samplers/rng.h"
+
+namespace {
+
+struct Args {
+  std::vector<std::string> samplers{"random", "tpe", "nsga2", "qmc"};
+  int seeds = 10, trials = 100, history = 1000, asks = 20;
+  bool quality = true, cost = true, energy = true;
+};
+
+hpo::SearchSpace box(int d) {
+  hpo::SearchSpace s;
+  for (int i = 0; i < d; ++i) {
+    hpo::ParamSpec p;
+    p.name = "x" + std::to_string(i);
+    p.low = 0.0;
+    p.high = 1.0;
+    s.params.push_back(p);
+  }
+  return s;
+}
+
+std::vector<double> point_of(const hpo::Params& p, int d) {
+  std::vector<double> x(static_cast<std::size_t>(d));
+  for (int i = 0; i < d; ++i) x[static_cast<std::size_t>(i)] = std::get<double>(p.at("x" + std::to_string(i)));
+  return x;
+}
+
+std::unique_ptr<hpo::Sampler> make(const hpo::Registry& reg, const std::string& type,
+                                   std::uint64_t seed, nlohmann::json extra = {}) {
+  hpo::ComponentSpec spec;
+  spec.type = type;
+  spec.options = {{"seed", seed}};
+  for (auto& [k, v] : extra.items()) spec.options[k] = v;
+  spec.key = "/sampler";
+  return reg.make_sampler(spec, hpo::FactoryContext{});
+}
+
+// CPU seconds of the calling thread (robust to other load on a shared machine).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+const std::vector<hpo::Objective> kObjs{{"f1", hpo::Direction::kMinimize},
+                                        {"f2", hpo::Direction::kMinimize}};
+
+// Runs `trials` trials; returns the hypervolume after each trial, and fills `energy` with the
+// cumulative synthetic energy when given.
+std::vector<double> run_study(hpo::Sampler& s, const objectives::Problem& prob, int trials,
+                              std::vector<double>* energy = nullptr) {
+  const auto space = box(prob.n_vars);
+  std::vector<hpo::Trial> hist;
+  std::vector<hpo::Point> pts;
+  std::vector<double> hv;
+  double spent = 0.0;
+  for (int i = 0; i < trials; ++i) {
+    auto p = s.suggest({space, kObjs, hist}, i);
+    const auto x = point_of(p, prob.n_vars);
+    hpo::Trial t;
+    t.number = i;
+    t.state = hpo::TrialState::kComplete;
+    t.values = objectives::evaluate(prob.name, x);
+    // Synthetic cost: 10x from x0 = 0 to x0 = 1 (kWh).
+    t.energy.energy_kwh = 1e-3 * std::pow(10.0, x[0]);
+    spent += t.energy.energy_kwh;
+    t.params = std::move(p);
+    pts.push_back(t.values);
+    hist.push_back(std::move(t));
+    hv.push_back(hpo::hypervolume(pts, prob.hv_reference));
+    if (energy) energy->push_back(spent);
+  }
+  return hv;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string f = argv[i];
+    const auto next = [&]() { return std::string(i + 1 < argc ? argv[++i] : ""); };
+    if (f == "--samplers") {
+      a.samplers.clear();
+      std::stringstream ss(next());
+      for (std::string s; std::getline(ss, s, ',');) a.samplers.push_back(s);
+    } else if (f == "--seeds") a.seeds = std::stoi(next());
+    else if (f == "--trials") a.trials = std::stoi(next());
+    else if (f == "--history") a.history = std::stoi(next());
+    else if (f == "--asks") a.asks = std::stoi(next());
+    else if (f == "--skip-quality") a.quality = false;
+    else if (f == "--skip-cost") a.cost = false;
+    else if (f == "--skip-energy") a.energy = false;
+    else {
+      std::cerr << "sampler_bench: unknown flag " << f << "\n";
+      return 2;
+    }
+  }
+  hpo::Registry reg;
+  samplers::register_samplers(reg);
+  nlohmann::json out;
+  out["config"] = {{"seeds", a.seeds}, {"trials", a.trials}, {"history", a.history},
+                   {"asks", a.asks}};
+
+  if (a.quality) {
+    for (const auto& prob : objectives::problems()) {
+      for (const auto& name : a.samplers) {
+        std::vector<double> hvs;
+        for (int seed = 0; seed < a.seeds; ++seed) {
+          auto s = make(reg, name, static_cast<std::uint64_t>(seed));
+          hvs.push_back(run_study(*s, prob, a.trials).back());
+        }
+        out["hv"][prob.name][name] = median(hvs);
+        std::cerr << "hv " << prob.name << " " << name << " " << median(hvs) << "\n";
+      }
+    }
+  }
+
+  if (a.cost) {
+    const auto* prob = objectives::find_problem("zdt1");
+    const auto space = box(prob->n_vars);
+    std::vector<hpo::Trial> hist;
+    auto rng = samplers::trial_rng(12345, 0);
+    for (int i = 0; i < a.history; ++i) {
+      hpo::Trial t;
+      t.number = i;
+      t.state = hpo::TrialState::kComplete;
+      std::vector<double> x(static_cast<std::size_t>(prob->n_vars));
+      for (std::size_t k = 0; k < x.size(); ++k) {
+        x[k] = samplers::uniform01(rng);
+        t.params["x" + std::to_string(k)] = x[k];
+      }
+      t.values = objectives::evaluate("zdt1", x);
+      t.energy.energy_kwh = 1e-3;
+      hist.push_back(std::move(t));
+    }
+    for (const auto& name : a.samplers) {
+      auto s = make(reg, name, 1);
+      std::vector<double> secs, cpu;
+      for (int k = 0; k < a.asks; ++k) {
+        const double c0 = thread_cpu_s();
+        const auto t0 = std::chrono::steady_clock::now();
+        auto p = s->suggest({space, kObjs, hist}, a.history + k);
+        const auto t1 = std::chrono::steady_clock::now();
+        cpu.push_back(thread_cpu_s() - c0);
+        secs.push_back(std::chrono::duration<double>(t1 - t0).count());
+        if (p.empty()) return 1;
+      }
+      out["ask_s"][name] = median(secs);
+      out["ask_cpu_s"][name] = median(cpu);
+      std::cerr << "ask " << name << " " << median(secs) << " s wall, " << median(cpu)
+                << " s cpu\n";
+    }
+  }
+
+  if (a.energy) {
+    const auto* prob = objectives::find_problem("branin_currin");
+    std::vector<double> ratios;
+    int reached = 0;
+    nlohmann::json per_seed = nlohmann::json::array();
+    for (int seed = 0; seed < a.seeds; ++seed) {
+      std::vector<double> e_plain, e_aware;
+      auto plain = make(reg, "tpe", static_cast<std::uint64_t>(seed));
+      auto aware = make(reg, "tpe", static_cast<std::uint64_t>(seed),
+                        {{"energy_aware", true}, {"budget_trials", a.trials}});
+      const auto hv_plain = run_study(*plain, *prob, a.trials, &e_plain);
+      const auto hv_aware = run_study(*aware, *prob, a.trials, &e_aware);
+      const double target = 0.95 * hv_plain.back();
+      const auto energy_to = [&](const std::vector<double>& hv, const std::vector<double>& e) {
+        for (std::size_t i = 0; i < hv.size(); ++i)
+          if (hv[i] >= target) return std::pair<double, bool>{e[i], true};
+        return std::pair<double, bool>{e.back(), false};
+      };
+      const auto [ep, okp] = energy_to(hv_plain, e_plain);
+      const auto [ea, oka] = energy_to(hv_aware, e_aware);
+      reached += oka;
+      ratios.push_back(ea / ep);
+      per_seed.push_back({{"seed", seed}, {"plain_kwh", ep}, {"aware_kwh", ea},
+                          {"aware_reached", oka}, {"plain_final_hv", hv_plain.back()},
+                          {"aware_final_hv", hv_aware.back()}});
+    }
+    out["energy_aware"] = {{"sampler", "tpe"}, {"median_ratio", median(ratios)},
+                           {"reached", reached}, {"seeds", a.seeds}, {"per_seed", per_seed}};
+    std::cerr << "energy-aware tpe: median energy ratio " << median(ratios) << ", reached "
+              << reached << "/" << a.seeds << "\n";
+  }
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}

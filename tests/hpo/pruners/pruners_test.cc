@@ -1,0 +1,299 @@
+// Pruners on deterministic synthetic learning curves: each prunes exactly at the step where
+// it should and keeps trials it should keep, in single- and multi-objective studies; bad
+// options raise ConfigError naming the key.
+#include <cmath>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "hpo/config_error.h"
+#include "hpo/pruners/hyperband_pruner.h"
+#include "hpo/pruners/pareto_pruner.h"
+#include "hpo/stopping_registry.h"
+#include "hpo/study_spec.h"
+#include "tests/hpo/synthetic_study.h"
+
+namespace hpo {
+namespace {
+
+using hpo::testing::SyntheticStudy;
+
+std::unique_ptr<Pruner> make(const std::string& type, nlohmann::json options,
+                             const StudySpec* study = nullptr) {
+  Registry r;
+  register_pruners(r);
+  FactoryContext ctx;
+  ctx.study = study;
+  return r.make_pruner(ComponentSpec{type, std::move(options), "/pruner"}, ctx);
+}
+
+// Replays `trial`'s reports one at a time (as they arrive) and returns the first step at
+// which the pruner prunes, or -1.
+std::int64_t prune_step(Pruner& p, SyntheticStudy& s, Trial trial, std::string* reason = nullptr) {
+  const auto reports = trial.reports;
+  trial.reports.clear();
+  trial.state = TrialState::kRunning;
+  trial.number = static_cast<std::int64_t>(s.trials.size());
+  for (const auto& r : reports) {
+    trial.reports.push_back(r);
+    s.trials.push_back(trial);
+    const PruneVerdict v = p.should_prune(s.view(), s.trials.back());
+    s.trials.pop_back();
+    if (v.prune) {
+      if (reason) *reason = v.reason;
+      return r.step;
+    }
+  }
+  return -1;
+}
+
+Trial curve_trial(const std::string& metric, const std::function<double(std::int64_t)>& f,
+                  double kwh_per_step, std::int64_t last) {
+  SyntheticStudy tmp;
+  return tmp.add_curve(TrialState::kRunning, metric, f, kwh_per_step, 1, last);
+}
+
+// Accuracy (maximized) and energy; complete trial j: accuracy 0.5 + 0.02 j + 0.01 step.
+SyntheticStudy ladder(int complete) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}, {"energy_kwh", Direction::kMinimize}};
+  for (int j = 0; j < complete; ++j)
+    s.add_curve(TrialState::kComplete, "accuracy",
+                [j](std::int64_t t) { return 0.5 + 0.02 * j + 0.01 * double(t); }, 0.001, 1, 10);
+  return s;
+}
+
+TEST(MedianPruner, PrunesBelowTheMedianAfterWarmup) {
+  auto s = ladder(5);
+  auto p = make("median", {{"warmup_steps", 2}, {"min_trials", 5}});
+  std::string why;
+  // Median of the ladder at step t is 0.54 + 0.01 t.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return 0.5 + 0.01 * t; }, 0.001, 10), &why), 2);
+  EXPECT_NE(why.find("median"), std::string::npos);
+  EXPECT_NE(why.find("step 2"), std::string::npos);
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return 0.6 + 0.01 * t; }, 0.001, 10)), -1);
+  // At the median: kept (only strictly worse trials are pruned).
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return 0.5 + 0.02 * 2 + 0.01 * t; }, 0.001, 10)), -1);
+  // The best value so far counts, not the latest: a dip after a high report is kept.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return t <= 3 ? 0.7 + 0.01 * t : 0.5; }, 0.001, 10)), -1);
+}
+
+TEST(MedianPruner, NeedsMinTrials) {
+  auto s = ladder(4);
+  auto p = make("median", {{"min_trials", 5}});
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.3; }, 0.001, 10)), -1);
+  auto q = make("median", {{"min_trials", 4}});
+  EXPECT_EQ(prune_step(*q, s, curve_trial("accuracy", [](auto) { return 0.3; }, 0.001, 10)), 1);
+}
+
+TEST(PercentilePruner, KeepsOnlyTheBestShare) {
+  auto s = ladder(5);  // values at step t: 0.50..0.58 + 0.01 t
+  auto p25 = make("percentile", {{"percentile", 25.0}});
+  auto p50 = make("median", nlohmann::json::object());
+  const auto middling = curve_trial("accuracy", [](auto t) { return 0.55 + 0.01 * t; }, 0.001, 10);
+  EXPECT_EQ(prune_step(*p25, s, middling), 1);  // below the 75th percentile 0.56 + 0.01 t
+  EXPECT_EQ(prune_step(*p50, s, middling), -1);
+}
+
+TEST(PercentilePruner, MinimizedMetric) {
+  SyntheticStudy s;
+  s.objectives = {{"loss", Direction::kMinimize}, {"energy_kwh", Direction::kMinimize}};
+  for (int j = 0; j < 5; ++j)
+    s.add_curve(TrialState::kComplete, "loss", [j](auto t) { return 1.0 + 0.1 * j - 0.05 * t; }, 0.001, 1, 6);
+  auto p = make("median", {{"warmup_steps", 3}});
+  EXPECT_EQ(prune_step(*p, s, curve_trial("loss", [](auto t) { return 1.3 - 0.05 * t; }, 0.001, 6)), 3);
+  EXPECT_EQ(prune_step(*p, s, curve_trial("loss", [](auto t) { return 1.1 - 0.05 * t; }, 0.001, 6)), -1);
+}
+
+// Asha: rungs at steps 1, 3, 9 (min_resource 1, eta 3).
+SyntheticStudy rung_study() {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}};
+  for (int j = 1; j <= 5; ++j)  // values 0.1 .. 0.5 at every step; two still running
+    s.add_curve(j <= 3 ? TrialState::kComplete : TrialState::kRunning, "accuracy",
+                [j](auto) { return 0.1 * j; }, 0.001, 1, 3);
+  return s;
+}
+
+TEST(AshaPruner, KeepsTheTopThirdAtEachRung) {
+  auto s = rung_study();
+  auto p = make("asha", {{"min_resource", 1}, {"reduction_factor", 3}});
+  std::string why;
+  // 6 at the first rung: keep 2, cutoff 0.4 (0.5, 0.45 kept; 0.35 pruned).
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.45; }, 0.001, 9)), -1);
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.35; }, 0.001, 9), &why), 1);
+  EXPECT_NE(why.find("rung 0"), std::string::npos);
+  // Good at rung 0 (step 1), bad at rung 1 (step 3): pruned when it reaches step 3.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return t < 3 ? 0.6 : 0.2; }, 0.001, 9)), 3);
+  // Decided once per rung: falling after step 3 is not judged again until step 9.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return t <= 3 ? 0.6 : 0.0; }, 0.001, 8)), -1);
+}
+
+TEST(AshaPruner, FirstTrialIsNeverPruned) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}, {"energy_kwh", Direction::kMinimize}};
+  auto p = make("asha", nlohmann::json::object());
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.0; }, 0.001, 20)), -1);
+}
+
+TEST(AshaPruner, MinEarlyStoppingRateMovesTheFirstRung) {
+  auto s = rung_study();
+  auto p = make("asha", {{"min_early_stopping_rate", 1}});
+  // First rung now at step 3.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.35; }, 0.001, 9)), 3);
+}
+
+TEST(HyperbandPruner, BracketsByTrialNumber) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}};
+  // max_resource 9, eta 3: 3 brackets; bracket b's first rung at step 3^b.
+  auto p = make("hyperband", {{"max_resource", 9}});
+  EXPECT_EQ(dynamic_cast<HyperbandPruner&>(*p).bracket_count(9), 3);
+  EXPECT_EQ(dynamic_cast<HyperbandPruner&>(*p).bracket_count(26), 3);
+  EXPECT_EQ(dynamic_cast<HyperbandPruner&>(*p).bracket_count(27), 4);
+  // Trials 0..3: bracket 0 has 0 and 3, bracket 1 has 1, bracket 2 has 2.
+  for (int j = 0; j < 4; ++j)
+    s.add_curve(TrialState::kComplete, "accuracy", [j](auto) { return j == 1 ? 0.3 : 0.9; }, 0.001, 1, 9);
+  // Trial 4 (bracket 1, first rung at step 3) scores 0.5: worse than bracket 0's trials but
+  // better than trial 1, the only one in its bracket: kept.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.5; }, 0.001, 9)), -1);
+  // Trial 4 scoring 0.2 is pruned at step 3, not at step 1 (its bracket has no rung there).
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto) { return 0.2; }, 0.001, 9)), 3);
+  // Auto max_resource from the first complete trial (largest step 9).
+  auto a = make("hyperband", nlohmann::json::object());
+  EXPECT_EQ(prune_step(*a, s, curve_trial("accuracy", [](auto) { return 0.2; }, 0.001, 9)), 3);
+}
+
+TEST(PatiencePruner, AloneAndWrapped) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}};
+  const std::vector<double> acc = {0.5, 0.6, 0.7, 0.7, 0.69, 0.7, 0.7};
+  auto curve = [&](std::int64_t t) { return acc[static_cast<std::size_t>(t - 1)]; };
+  auto p2 = make("patience", {{"patience", 2}});
+  std::string why;
+  // Best before the last 3 reports is 0.7 (step 3); nothing better after: pruned at step 6.
+  EXPECT_EQ(prune_step(*p2, s, curve_trial("accuracy", curve, 0.001, 7), &why), 6);
+  EXPECT_NE(why.find("patience"), std::string::npos);
+  auto p3 = make("patience", {{"patience", 3}});
+  EXPECT_EQ(prune_step(*p3, s, curve_trial("accuracy", curve, 0.001, 7)), 7);
+  auto lax = make("patience", {{"patience", 2}, {"min_delta", 0.0}});
+  EXPECT_EQ(prune_step(*lax, s, curve_trial("accuracy", [](auto t) { return 0.1 * t; }, 0.001, 7)), -1);
+  // Wrapped: stalled but above the median of the others: kept; below: pruned.
+  for (int j = 0; j < 5; ++j)
+    s.add_curve(TrialState::kComplete, "accuracy", [](auto) { return 0.4; }, 0.001, 1, 7);
+  auto wrapped = make("patience", {{"patience", 2}, {"wrapped", {{"type", "median"}}}});
+  EXPECT_EQ(prune_step(*wrapped, s, curve_trial("accuracy", curve, 0.001, 7)), -1);
+  EXPECT_EQ(prune_step(*wrapped, s, curve_trial("accuracy", [](auto) { return 0.3; }, 0.001, 7), &why), 4);
+  EXPECT_NE(why.find("median"), std::string::npos);
+}
+
+// The pareto pruner's study: accuracy (max) and energy (min); final step 10.
+// Accuracy curves a(t) = A (1 - 0.5/(t+1)) lie in the fitted family; energy = rate * t.
+double acc_curve(double A, std::int64_t t) { return A * (1.0 - 0.5 / (double(t) + 1.0)); }
+
+SyntheticStudy pareto_study() {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}, {"energy_kwh", Direction::kMinimize}};
+  for (auto [A, rate] : std::vector<std::pair<double, double>>{
+           {0.9, 0.01}, {0.8, 0.005}, {0.7, 0.002}, {0.6, 0.01}, {0.65, 0.008}})
+    s.add_curve(TrialState::kComplete, "accuracy", [A = A](auto t) { return acc_curve(A, t); }, rate, 1, 10);
+  return s;
+}
+
+TEST(ExtrapolateCurve, RecoversTheSaturatingFamily) {
+  std::vector<std::pair<std::int64_t, double>> c;
+  for (std::int64_t t = 1; t <= 4; ++t) c.emplace_back(t, acc_curve(0.9, t));
+  EXPECT_NEAR(extrapolate_curve(c, 10), acc_curve(0.9, 10), 1e-9);
+  EXPECT_DOUBLE_EQ(extrapolate_curve({{3, 0.4}}, 10), 0.4);
+}
+
+TEST(ParetoPruner, PrunesProjectedDominatedTrials) {
+  auto s = pareto_study();
+  auto p = make("pareto", {{"min_steps", 3}, {"min_trials", 5}});
+  std::string why;
+  // Less accurate and hungrier than the (0.859, 0.1) trial: pruned once it has 3 reports.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 10), &why), 3);
+  EXPECT_NE(why.find("dominated by trial 0"), std::string::npos) << why;
+  EXPECT_NE(why.find("energy_kwh 0.12"), std::string::npos) << why;
+}
+
+TEST(ParetoPruner, KeepsSlowButCheapAndFrontTrials) {
+  auto s = pareto_study();
+  auto p = make("pareto", nlohmann::json::object());
+  // Slow learner that will end best and cheap.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.95, t); }, 0.001, 10)), -1);
+  // Each complete front trial replayed as running is never pruned (no false prunes).
+  for (auto [A, rate] : std::vector<std::pair<double, double>>{{0.9, 0.01}, {0.8, 0.005}, {0.7, 0.002}})
+    EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [A = A](auto t) { return acc_curve(A, t); }, rate, 10)), -1) << A;
+  // As accurate as the best but twice the energy: not worse by the margin in accuracy: kept.
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.9, t); }, 0.02, 10)), -1);
+  // Too few complete trials: nothing is pruned.
+  auto strict = make("pareto", {{"min_trials", 6}});
+  EXPECT_EQ(prune_step(*strict, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 10)), -1);
+}
+
+TEST(ParetoPruner, UnprojectableObjectivesNeverPrune) {
+  auto s = pareto_study();
+  s.objectives.push_back({"cpu_s", Direction::kMinimize});
+  for (auto& t : s.trials) t.values.push_back(1.0);
+  auto p = make("pareto", nlohmann::json::object());
+  EXPECT_EQ(prune_step(*p, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 10)), -1);
+}
+
+TEST(ParetoPruner, ProjectionUsesMaxStep) {
+  auto s = pareto_study();
+  auto at3 = make("pareto", {{"max_step", 3}});
+  auto at10 = make("pareto", nlohmann::json::object());  // auto: largest complete step, 10
+  Trial t = curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 3);
+  t.number = 5;
+  const auto q3 = dynamic_cast<ParetoPruner&>(*at3).project(s.view(), t);
+  const auto q10 = dynamic_cast<ParetoPruner&>(*at10).project(s.view(), t);
+  ASSERT_TRUE(q3 && q10);
+  EXPECT_NEAR((*q3)[0], -acc_curve(0.6, 3), 1e-12);
+  EXPECT_NEAR((*q3)[1], 0.036, 1e-12);
+  EXPECT_NEAR((*q10)[0], -acc_curve(0.6, 10), 1e-9);  // maximized: minimization form
+  EXPECT_NEAR((*q10)[1], 0.12, 1e-12);
+  // No complete trial and no max_step: no projection.
+  SyntheticStudy empty;
+  empty.objectives = s.objectives;
+  EXPECT_FALSE(dynamic_cast<ParetoPruner&>(*at10).project(empty.view(), t));
+}
+
+TEST(Pruners, BadOptionsNameTheKey) {
+  auto key_of = [](const std::string& type, nlohmann::json o, const StudySpec* study = nullptr) {
+    try {
+      make(type, std::move(o), study);
+    } catch (const ConfigError& e) {
+      return e.key();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(key_of("median", {{"percentile", 30}}), "/pruner/percentile");
+  EXPECT_EQ(key_of("percentile", {{"percentile", 130}}), "/pruner/percentile");
+  EXPECT_EQ(key_of("median", {{"warmup_steps", -1}}), "/pruner/warmup_steps");
+  EXPECT_EQ(key_of("asha", {{"reduction_factor", 1}}), "/pruner/reduction_factor");
+  EXPECT_EQ(key_of("hyperband", {{"max_resource", 1}, {"min_resource", 3}}), "/pruner/max_resource");
+  EXPECT_EQ(key_of("patience", {{"wrapped", {{"type", "nope"}}}}), "/pruner/wrapped/type");
+  EXPECT_EQ(key_of("patience", {{"wrapped", {{"type", "median"}, {"bad", 1}}}}), "/pruner/wrapped/bad");
+  EXPECT_EQ(key_of("patience", {{"wrapped", 3}}), "/pruner/wrapped");
+  EXPECT_EQ(key_of("pareto", {{"margin", -0.1}}), "/pruner/margin");
+  EXPECT_EQ(key_of("pareto", {{"fit_points", 1}}), "/pruner/fit_points");
+  EXPECT_EQ(key_of("median", {{"direction", "sideways"}}), "/pruner/direction");
+  EXPECT_EQ(key_of("bandit", nlohmann::json::object()), "/pruner/type");
+  StudySpec study;
+  study.objectives = {{"energy_kwh", Direction::kMinimize}};
+  EXPECT_EQ(key_of("median", nlohmann::json::object(), &study), "/pruner/metric");
+  EXPECT_EQ(key_of("asha", {{"metric", "loss"}}, &study), "/pruner/direction");
+  EXPECT_EQ(key_of("asha", {{"metric", "loss"}, {"direction", "minimize"}}, &study), "no error");
+}
+
+TEST(Pruners, DefaultsBuildForEveryType) {
+  Registry r;
+  register_pruners(r);
+  for (const auto& [name, factory] : r.pruners)
+    EXPECT_NE(make(name, nlohmann::json::object()), nullptr) << name;
+  EXPECT_EQ(r.pruners.size(), 6u);
+}
+
+}  // namespace
+}  // namespace hpo
