@@ -222,6 +222,7 @@ void write_trials(const h5::Group& root, const StudySnapshot& snap) {
   wf("energy_other_kwh", [](const Trial& t) { return t.energy.other_kwh; });
   wf("co2e_kg", [](const Trial& t) { return t.energy.co2e_kg; });
   wf("embodied_kg", [](const Trial& t) { return t.energy.embodied_kg; });
+  wf("energy_scheduler_kwh", [](const Trial& t) { return t.energy.scheduler_energy_kwh; });
   wf("intensity_g_per_kwh", [](const Trial& t) { return t.energy.intensity_g_per_kwh; });
   ws("intensity_source", [](const Trial& t) { return t.energy.intensity_source; });
   wf("pue", [](const Trial& t) { return t.energy.pue; });
@@ -538,6 +539,7 @@ StudySnapshot read_study_h5(const std::filesystem::path& path) {
   rf("energy_other_kwh", [](Trial& t, double x) { t.energy.other_kwh = x; });
   rf("co2e_kg", [](Trial& t, double x) { t.energy.co2e_kg = x; });
   rf("embodied_kg", [](Trial& t, double x) { t.energy.embodied_kg = x; });
+  rf("energy_scheduler_kwh", [](Trial& t, double x) { t.energy.scheduler_energy_kwh = x; });
   rf("intensity_g_per_kwh", [](Trial& t, double x) { t.energy.intensity_g_per_kwh = x; });
   rs("intensity_source", [](Trial& t, std::string s) { t.energy.intensity_source = std::move(s); });
   rf("pue", [](Trial& t, double x) { t.energy.pue = x; });

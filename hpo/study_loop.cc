@@ -337,6 +337,7 @@ void Loop::finalize(Trial& t, Running& r, const TrialExit& x) {
   t.exit_code = x.exit_code;
   t.term_signal = x.term_signal;
   t.energy = energy_from_measurement(x.energy);
+  if (x.scheduler_energy_j) t.energy.scheduler_energy_kwh = *x.scheduler_energy_j / meters::kJoulesPerKwh;
   if (parts_.carbon) parts_.carbon->account(t.energy, t.start_unix_s, t.end_unix_s);
 
   std::string missing;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ struct TrialEnergy {
   double pue = 1.0;
   std::string energy_source;    // e.g. "rapl+nvml", "estimate"
   bool estimated = false;       // true if any component was estimated
+  // The batch scheduler's own figure for the job (Slurm ConsumedEnergyRaw via sacct), kept
+  // beside ours for comparison; NaN when the scheduler does not account energy.
+  double scheduler_energy_kwh = std::numeric_limits<double>::quiet_NaN();
   std::vector<meters::ComponentEnergy> components;
   std::vector<meters::PowerSample> trace;  // attributed power over the trial
 };

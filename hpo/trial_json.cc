@@ -133,6 +133,7 @@ json energy_to_json(const TrialEnergy& e) {
               {"pue", double_to_json(e.pue)},
               {"energy_source", e.energy_source},
               {"estimated", e.estimated},
+              {"scheduler_energy_kwh", double_to_json(e.scheduler_energy_kwh)},
               {"components", std::move(components)},
               {"trace", std::move(trace)}};
 }
@@ -152,6 +153,7 @@ TrialEnergy energy_from_json(const json& j) {
   get_double(j, "pue", &e.pue);
   get_string(j, "energy_source", &e.energy_source);
   get_bool(j, "estimated", &e.estimated);
+  get_double(j, "scheduler_energy_kwh", &e.scheduler_energy_kwh);
   if (const json* a = get_array(j, "components")) {
     for (const auto& c : *a) {
       require_object(c, "a component");
