@@ -317,6 +317,37 @@ TEST_F(SlurmE2E, JobStepsInsideAnAllocation) {
   EXPECT_EQ(sbatch_calls(), 0);
 }
 
+// Slurm's own energy figure is stored beside ecohpo's. The local cluster has no slurmdbd, so
+// `sacct` is a stand-in script (the executor's `sacct` path option) that answers like a cluster
+// with AcctGatherEnergyType configured: 1,800,000 J for every job it is asked about.
+TEST_F(SlurmE2E, SchedulerEnergyIsStoredBesideOurs) {
+  write_file(dir_ / "sacct.sh",
+             "#!/bin/sh\n"
+             "while [ $# -gt 0 ]; do [ \"$1\" = -j ] && job=$2; shift; done\n"
+             "echo \"$job|COMPLETED|1800000\"\n");
+  fs::permissions(dir_ / "sacct.sh", fs::perms::owner_all);
+  write_file(dir_ / "study.yaml",
+             zdt_study("sched", "", 2, 2,
+                       "executor: {type: slurm, sbatch: " + (dir_ / "sbatch-count.sh").string() +
+                           ", sacct: " + (dir_ / "sacct.sh").string() +
+                           ", scheduler_energy: \"on\", poll_interval_s: 0.3}\n"));
+  Outcome r = run({"run", "study.yaml"}, dir_, 120);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_EQ(std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1"), 0)
+      << "python3-h5py is installed by scripts/setup";
+  write_file(dir_ / "check.py",
+             "import h5py, math, sys\n"
+             "t = h5py.File(sys.argv[1], 'r')['trials']\n"
+             "ours = t['energy_kwh'][:].tolist()\n"
+             "sched = t['energy_scheduler_kwh'][:].tolist()\n"
+             "assert len(sched) == 2, sched\n"
+             "assert all(abs(v - 0.5) < 1e-12 for v in sched), sched\n"
+             "assert all(v > 0 and v != 0.5 for v in ours), ours\n");
+  const std::string cmd =
+      "cd " + dir_.string() + " && /usr/bin/python3 check.py s.h5 >check.log 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << slurp(dir_ / "check.log");
+}
+
 TEST_F(SlurmE2E, SweepWithExecutorSlurm) {
   Outcome r = run({"sweep", "-p", "x0=float:0:1", "-p", "x1=float:0:1", "--minimize", "f1",
                    "--minimize", "f2", "--trials", "2", "--parallel", "2", "--executor",
