@@ -1,6 +1,8 @@
 // Overhead of the meter's sampling thread: the CPU time this process spends while the main
 // thread sleeps and the meter samples at 10 Hz with one metered target (a sleeping child
-// process group), once with the estimate and once with a fake powercap tree.
+// process group), once with the estimate and once with a fake powercap tree; then, where a
+// cgroup v2 can be created (root, or a delegated subtree), with the estimate reading the
+// target's CPU time from its cgroup's cpu.stat instead of the /proc tree.
 // usage: meter_overhead [seconds=20]
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -26,18 +28,21 @@ double self_cpu_s() {
          ru.ru_stime.tv_usec * 1e-6;
 }
 
-void measure(const char* label, meters::MeterOptions o, double seconds) {
+void measure(const char* label, meters::MeterOptions o, double seconds,
+             const std::string& cgroup_dir = "") {
   o.interval_s = 0.1;
   auto setup = meters::make_meter(o);
   const pid_t child = fork();
   if (child == 0) {
     setpgid(0, 0);
+    if (!cgroup_dir.empty()) std::ofstream(cgroup_dir + "/cgroup.procs") << getpid() << std::flush;
     execlp("sleep", "sleep", "3600", static_cast<char*>(nullptr));
     _exit(127);
   }
   setpgid(child, child);
   meters::MeterTarget t;
   t.pgid = child;
+  t.cgroup_dir = cgroup_dir;
   const auto h = setup.meter->begin(t);
   const double c0 = self_cpu_s();
   const auto w0 = std::chrono::steady_clock::now();
@@ -74,5 +79,19 @@ int main(int argc, char** argv) {
   rapl.powercap_root = root.string();
   measure("fake powercap (4 zones), 10 Hz", rapl, seconds);
   std::filesystem::remove_all(root);
+
+  // The same estimate meter with the target read through a cgroup v2 (hybrid hierarchy
+  // first, then unified); skipped where none can be created.
+  for (const char* mount : {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+    const std::string dir = std::string(mount) + "/ecohpo-bench-" + std::to_string(getpid());
+    std::error_code ec;
+    if (!std::filesystem::exists(std::string(mount) + "/cgroup.procs") ||
+        !std::filesystem::create_directory(dir, ec))
+      continue;
+    measure("estimate, cgroup target, 10 Hz", est, seconds, dir);
+    rmdir(dir.c_str());
+    return 0;
+  }
+  std::printf("estimate, cgroup target: skipped (cannot create a cgroup v2 here)\n");
   return 0;
 }

@@ -38,50 +38,19 @@ YAML
 write_study full ""
 write_study median "pruner: {type: median, warmup_steps: 3, min_trials: 5}"
 write_study asha "pruner: {type: asha, min_resource: 2, reduction_factor: 3}"
-write_study pareto "pruner: {type: pareto, margin: 0.05, min_steps: 3, min_trials: 5}"
+write_study pareto "pruner: {type: pareto, margin: 0.02, min_steps: 3, min_trials: 5}"  # defaults
 write_study plateau "early_stop: [{type: hypervolume_plateau, window: 15, min_improvement: 0.01, warmup: 15}]"
-write_study pareto_plateau "pruner: {type: pareto}
+write_study pareto_plateau "pruner: {type: pareto, margin: 0.02}
 early_stop: [{type: hypervolume_plateau, window: 15, min_improvement: 0.01, warmup: 15}]"
+# The default rules: both with default options (margin 0.02 written out, it is the default).
+write_study defaults "pruner: {type: pareto, margin: 0.02}
+early_stop: [{type: hypervolume_plateau}]"
 
-RUNS="full median asha pareto plateau pareto_plateau"
+RUNS="full median asha pareto plateau pareto_plateau defaults"
 for r in $RUNS; do
   nice "$ECOHPO" run --quiet "$WORK/$r.yaml" > "$WORK/$r.log" 2>&1 || { cat "$WORK/$r.log"; exit 1; }
-  "$ECOHPO" export "$WORK/$r.h5" --format csv -o "$WORK/$r.csv"
+  "$ECOHPO" export "$WORK/$r.h5" --format csv -o "$WORK/$r-1.csv"
 done
 
-/usr/bin/python3 - "$WORK" $RUNS <<'PY'
-import sys
-import pandas as pd
-work, runs = sys.argv[1], sys.argv[2:]
-data = {r: pd.read_csv(f"{work}/{r}.csv") for r in runs}
-
-def front_points(df):
-    c = df[df["state"] == "complete"]
-    return [(-a, e) for a, e in zip(c["values.accuracy"], c["values.energy_kwh"])]
-
-# One reference for every run: the worst complete accuracy and energy of the full run + 10%.
-full = front_points(data["full"])
-ref = (max(p[0] for p in full) + 0.1 * abs(max(p[0] for p in full)),
-       max(p[1] for p in full) * 1.1)
-
-def hv2(points):
-    pts = sorted(p for p in points if p[0] < ref[0] and p[1] < ref[1])
-    area, best_y = 0.0, ref[1]
-    for x, y in pts:
-        if y < best_y:
-            area += (ref[0] - x) * (best_y - y)
-            best_y = y
-    return area
-
-def total_kwh(df):
-    return float(df["energy_kwh"].sum() + df["sampler_kwh"].sum())
-
-base_e, base_hv = total_kwh(data["full"]), hv2(full)
-print("| run | trials | pruned | energy kWh | energy saved | hypervolume | hypervolume lost |")
-print("|---|---|---|---|---|---|---|")
-for r in runs:
-    df = data[r]
-    e, hv = total_kwh(df), hv2(front_points(df))
-    print(f"| {r} | {len(df)} | {(df['state'] == 'pruned').sum()} | {e:.3g} | "
-          f"{100 * (1 - e / base_e):.1f}% | {hv:.4g} | {100 * (1 - hv / base_hv):.1f}% |")
-PY
+# One seed here: the table script reads WORK/RUN-1.csv.
+/usr/bin/python3 "$(dirname "$0")/stopping_table.py" "$WORK" 1 $RUNS

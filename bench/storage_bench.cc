@@ -3,11 +3,16 @@
 // per-trial durable path, then open and resume the 100,000-trial study in a fresh process and
 // report its time and peak RSS (VmHWM). A plain timed program; results in docs/benchmarks.md.
 //
-//   storage_bench [--trials N] [--durable N] [--batch N] [--dir DIR]
+// With --crash N, a second study of the same size is left as a SIGKILLed coordinator leaves
+// it, with its last N trials only in the journal, and its resume is measured the same way.
+//
+//   storage_bench [--trials N] [--durable N] [--batch N] [--dir DIR] [--crash N]
 //   storage_bench --open STUDY.h5 [--read-only]   (the child mode used for the open timing)
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -107,9 +112,14 @@ int open_child(const fs::path& path, bool read_only) {
     n = store->trials().size();
     for (const auto& t : store->trials()) running += t.state == hpo::TrialState::kRunning;
     const double t1 = now_s();
-    std::printf("%s open: %zu trials (%zu running) in %.3f s wall, %.3f s CPU, peak RSS %.1f MB\n",
+    // Heap in use after the open (malloc's own count, mmapped blocks included): the in-memory
+    // trials; the peak RSS adds transient buffers of the read and the libraries.
+    const struct mallinfo2 mi = ::mallinfo2();
+    const double heap_mb = static_cast<double>(mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+    std::printf("%s open: %zu trials (%zu running) in %.3f s wall, %.3f s CPU, peak RSS %.1f MB "
+                "(heap in use after the open %.1f MB; sizeof(hpo::Trial) %zu B)\n",
                 read_only ? "read-only" : "resume", n, running, t1 - t0, cpu_s() - c0,
-                vm_hwm_kb() / 1024.0);
+                vm_hwm_kb() / 1024.0, heap_mb, sizeof(hpo::Trial));
   }
   return 0;
 }
@@ -124,7 +134,7 @@ int run_open(const fs::path& self, const fs::path& path, bool read_only) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::int64_t trials = 100000, durable = 2000, batch = 1000;
+  std::int64_t trials = 100000, durable = 2000, batch = 1000, crash = 0;
   hpo::StoreOptions options;  // defaults: checkpoint after max(256, 10% of trials) finishes
   fs::path dir = fs::temp_directory_path();
   fs::path open_path;
@@ -145,9 +155,11 @@ int main(int argc, char** argv) {
     else if (a == "--fraction") options.checkpoint_fraction = std::stod(next());
     else if (a == "--open") open_path = next();
     else if (a == "--read-only") read_only = true;
+    else if (a == "--crash") crash = std::stoll(next());
     else {
       std::fprintf(stderr,
-                   "usage: storage_bench [--trials N] [--durable N] [--batch N] [--fraction F] [--dir DIR]\n");
+                   "usage: storage_bench [--trials N] [--durable N] [--batch N] [--fraction F] [--dir DIR] "
+                   "[--crash N]\n");
       return 2;
     }
   }
@@ -210,6 +222,40 @@ int main(int argc, char** argv) {
     run_open(self, big, /*read_only=*/false);
     if (std::getenv("STORAGE_BENCH_KEEP") == nullptr) remove_study(big);
     remove_study(small);
+    if (crash > 0) {  // 4. resume after a crash with `crash` trials only in the journal
+      const fs::path live = dir / ("storage-bench-live-" + std::to_string(::getpid()) + ".h5");
+      const fs::path crashed = dir / ("storage-bench-crashed-" + std::to_string(::getpid()) + ".h5");
+      remove_study(live);
+      remove_study(crashed);
+      std::vector<hpo::Trial> pending;
+      auto write = [&](hpo::StudyStore& store, std::int64_t from, std::int64_t to) {
+        for (std::int64_t n = from; n < to;) {
+          pending.clear();
+          for (std::int64_t k = 0; k < batch && n < to; ++k, ++n)
+            pending.push_back(bench_trial(n, rng));
+          store.trials_finished(pending);
+        }
+      };
+      const std::int64_t in_file = std::max<std::int64_t>(trials - crash, 0);
+      hpo::StoreOptions journal_only;  // no automatic checkpoint: everything stays journaled
+      journal_only.checkpoint_min_finished = trials + 1;
+      journal_only.checkpoint_fraction = 1e9;
+      {
+        auto store = hpo::StudyStore::open(live, &info, journal_only);
+        write(*store, 0, in_file);
+        store->checkpoint();
+        write(*store, in_file, trials);
+        // What SIGKILL leaves on disk: the snapshot and the journal as they are now.
+        fs::copy_file(live, crashed);
+        fs::copy_file(live.string() + ".journal", crashed.string() + ".journal");
+      }
+      std::printf("crashed study: %lld trials in the file, %lld in the journal (%.1f MB)\n",
+                  static_cast<long long>(in_file), static_cast<long long>(trials - in_file),
+                  fs::file_size(crashed.string() + ".journal") / 1e6);
+      run_open(self, crashed, /*read_only=*/false);
+      remove_study(live);
+      remove_study(crashed);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "storage_bench: %s\n", e.what());
     return 1;

@@ -165,6 +165,12 @@ std::string sampler_group(const std::string& type, bool energy_aware) {
   return energy_aware ? type + "+energy-aware" : type;
 }
 
+std::string sampler_group(const std::string& type, bool energy_aware,
+                          const std::string& pruner_type) {
+  const std::string g = sampler_group(type, energy_aware);
+  return pruner_type.empty() ? g : g + "+" + pruner_type + "-pruner";
+}
+
 CompareInput load_compare_input(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) {
     throw std::runtime_error(path.string() + ": no such study file");
@@ -197,7 +203,11 @@ CompareInput load_compare_input(const std::filesystem::path& path) {
       }
     }
   }
-  in.group = sampler_group(type, energy_aware);
+  std::string pruner;
+  if (spec.is_object() && spec.contains("pruner") && spec["pruner"].is_object() &&
+      spec["pruner"].contains("type") && spec["pruner"]["type"].is_string())
+    pruner = spec["pruner"]["type"].get<std::string>();
+  in.group = sampler_group(type, energy_aware, pruner);
   return in;
 }
 

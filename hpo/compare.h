@@ -7,7 +7,8 @@
 // trial-number order and record two anytime curves over cumulative energy (every attempt's
 // `energy_kwh`, pruned and failed ones included, plus the sampler's energy charged once per
 // trial number): the hypervolume of the front so far and the best value of one metric so far.
-// Studies are grouped by sampler (type, plus `+energy-aware` when `energy_aware: true`), and
+// Studies are grouped by sampler (type, plus `+energy-aware` when `energy_aware: true`, plus
+// `+<type>-pruner` when the study prunes trials), and
 // each group reports medians with spread (quartiles and min/max) over its studies (seeds) of:
 // the cumulative energy to reach a target, the final hypervolume, and the optimizer's share
 // of the energy.
@@ -133,6 +134,9 @@ struct CompareReport {
 CompareInput load_compare_input(const std::filesystem::path& path);
 // The group label of a resolved sampler spec ({"type": ..., "options": {...}}).
 std::string sampler_group(const std::string& type, bool energy_aware);
+// With the study's pruner: "+<type>-pruner" appended ("random+pareto-pruner"), so a strategy
+// that prunes is never pooled with the same sampler without pruning; empty: no pruner.
+std::string sampler_group(const std::string& type, bool energy_aware, const std::string& pruner_type);
 
 // Errors (no studies, different objectives, unknown target metric) name the study path.
 Result<CompareReport> compare_studies(const std::vector<CompareInput>& inputs,

@@ -38,7 +38,8 @@ struct LaunchRequest {
   std::filesystem::path log_path;   // stdout+stderr of the trial are kept here
   std::filesystem::path work_dir;   // cwd of the trial ("" = coordinator's cwd)
   double timeout_s = 0.0;           // 0 = none; counts run time only, never queue wait
-  std::vector<int> gpu_indices;     // exported as CUDA_VISIBLE_DEVICES when non-empty
+  std::vector<int> gpu_indices;     // metered GPUs; exported as CUDA_VISIBLE_DEVICES when non-empty
+                                    // and `env` does not set that variable itself
 };
 
 enum class ExitKind {

@@ -120,51 +120,115 @@ Handle Group::open_dataset(const std::string& name, std::size_t* n) const {
   return ds;
 }
 
+Handle Group::select_rows(const Handle& ds, const std::string& name, std::size_t n,
+                          std::optional<std::pair<std::size_t, std::size_t>> slice,
+                          std::size_t* rows) const {
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  if (!space.valid()) fail("cannot get the dataspace of " + child(name));
+  if (!slice) {
+    *rows = n;
+    return space;
+  }
+  const auto [offset, count] = *slice;
+  if (offset > n || count > n - offset)
+    fail("rows " + std::to_string(offset) + ".." + std::to_string(offset + count) + " of " +
+         child(name) + " requested, but it has " + std::to_string(n));
+  *rows = count;
+  if (count == 0) return space;
+  hsize_t start[1] = {offset};
+  hsize_t size[1] = {count};
+  if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr) < 0)
+    fail("cannot select rows of " + child(name));
+  return space;
+}
+
 template <class T>
-std::vector<T> Group::read_numeric(const std::string& name, hid_t mem_type) const {
+std::vector<T> Group::read_numeric(
+    const std::string& name, hid_t mem_type,
+    std::optional<std::pair<std::size_t, std::size_t>> slice) const {
   std::size_t n = 0;
   Handle ds = open_dataset(name, &n);
-  std::vector<T> out(n);
-  if (n > 0 && H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+  std::size_t rows = 0;
+  Handle file_space = select_rows(ds, name, n, slice, &rows);
+  std::vector<T> out(rows);
+  if (rows == 0) return out;
+  hsize_t dims[1] = {rows};
+  Handle mem_space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  if (H5Dread(ds.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, out.data()) < 0)
     fail("cannot read " + child(name) + " as a number");
   return out;
 }
 
 std::vector<double> Group::read_f64(const std::string& name) const {
-  return read_numeric<double>(name, H5T_NATIVE_DOUBLE);
+  return read_numeric<double>(name, H5T_NATIVE_DOUBLE, std::nullopt);
 }
 std::vector<std::int64_t> Group::read_i64(const std::string& name) const {
-  return read_numeric<std::int64_t>(name, H5T_NATIVE_INT64);
+  return read_numeric<std::int64_t>(name, H5T_NATIVE_INT64, std::nullopt);
 }
 std::vector<std::int32_t> Group::read_i32(const std::string& name) const {
-  return read_numeric<std::int32_t>(name, H5T_NATIVE_INT32);
+  return read_numeric<std::int32_t>(name, H5T_NATIVE_INT32, std::nullopt);
 }
 std::vector<std::int8_t> Group::read_i8(const std::string& name) const {
-  return read_numeric<std::int8_t>(name, H5T_NATIVE_INT8);
+  return read_numeric<std::int8_t>(name, H5T_NATIVE_INT8, std::nullopt);
+}
+std::vector<std::string> Group::read_strings(const std::string& name) const {
+  return read_strings_impl(name, std::nullopt);
 }
 
-std::vector<std::string> Group::read_strings(const std::string& name) const {
+std::size_t Group::length(const std::string& name) const {
+  std::size_t n = 0;
+  open_dataset(name, &n);
+  return n;
+}
+std::vector<double> Group::read_f64(const std::string& name, std::size_t offset,
+                                    std::size_t count) const {
+  return read_numeric<double>(name, H5T_NATIVE_DOUBLE, std::pair(offset, count));
+}
+std::vector<std::int64_t> Group::read_i64(const std::string& name, std::size_t offset,
+                                          std::size_t count) const {
+  return read_numeric<std::int64_t>(name, H5T_NATIVE_INT64, std::pair(offset, count));
+}
+std::vector<std::int32_t> Group::read_i32(const std::string& name, std::size_t offset,
+                                          std::size_t count) const {
+  return read_numeric<std::int32_t>(name, H5T_NATIVE_INT32, std::pair(offset, count));
+}
+std::vector<std::int8_t> Group::read_i8(const std::string& name, std::size_t offset,
+                                        std::size_t count) const {
+  return read_numeric<std::int8_t>(name, H5T_NATIVE_INT8, std::pair(offset, count));
+}
+std::vector<std::string> Group::read_strings(const std::string& name, std::size_t offset,
+                                             std::size_t count) const {
+  return read_strings_impl(name, std::pair(offset, count));
+}
+
+std::vector<std::string> Group::read_strings_impl(
+    const std::string& name, std::optional<std::pair<std::size_t, std::size_t>> slice) const {
   std::size_t n = 0;
   Handle ds = open_dataset(name, &n);
-  std::vector<std::string> out(n);
-  if (n == 0) return out;
+  std::size_t rows = 0;
+  Handle file_space = select_rows(ds, name, n, slice, &rows);
+  std::vector<std::string> out(rows);
+  if (rows == 0) return out;
   Handle ftype(H5Dget_type(ds.get()), H5Tclose);
   if (H5Tget_class(ftype.get()) != H5T_STRING) fail(child(name) + " is not a string dataset");
+  hsize_t dims[1] = {rows};
+  Handle mem_space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   if (H5Tis_variable_str(ftype.get()) > 0) {
     Handle type = string_type();
-    std::vector<char*> ptrs(n, nullptr);
-    if (H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+    std::vector<char*> ptrs(rows, nullptr);
+    if (H5Dread(ds.get(), type.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                ptrs.data()) < 0)
       fail("cannot read " + child(name));
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < rows; ++i)
       if (ptrs[i] != nullptr) out[i] = ptrs[i];
-    Handle space(H5Dget_space(ds.get()), H5Sclose);
-    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    H5Dvlen_reclaim(type.get(), mem_space.get(), H5P_DEFAULT, ptrs.data());
   } else {  // fixed-length strings (written by another tool)
     const std::size_t width = H5Tget_size(ftype.get());
-    std::vector<char> buf(n * width);
-    if (H5Dread(ds.get(), ftype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+    std::vector<char> buf(rows * width);
+    if (H5Dread(ds.get(), ftype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                buf.data()) < 0)
       fail("cannot read " + child(name));
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < rows; ++i) {
       const char* p = buf.data() + i * width;
       out[i].assign(p, strnlen(p, width));
     }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hpo::h5 {
@@ -85,6 +86,20 @@ class Group {
   std::vector<std::int32_t> read_i32(const std::string& name) const;
   std::vector<std::int8_t> read_i8(const std::string& name) const;
   std::vector<std::string> read_strings(const std::string& name) const;
+  // Rows of a 1-D dataset, and rows [offset, offset + count) of it: large studies are read
+  // in slices so that no whole column is held in memory beside the trials being built.
+  // A slice past the end throws, naming the dataset.
+  std::size_t length(const std::string& name) const;
+  std::vector<double> read_f64(const std::string& name, std::size_t offset,
+                               std::size_t count) const;
+  std::vector<std::int64_t> read_i64(const std::string& name, std::size_t offset,
+                                     std::size_t count) const;
+  std::vector<std::int32_t> read_i32(const std::string& name, std::size_t offset,
+                                     std::size_t count) const;
+  std::vector<std::int8_t> read_i8(const std::string& name, std::size_t offset,
+                                   std::size_t count) const;
+  std::vector<std::string> read_strings(const std::string& name, std::size_t offset,
+                                        std::size_t count) const;
   // "float", "int", "string" or "other", from the dataset's stored type class.
   std::string dataset_kind(const std::string& name) const;
 
@@ -106,7 +121,15 @@ class Group {
   std::string child(const std::string& name) const;
   Handle open_dataset(const std::string& name, std::size_t* n) const;
   template <class T>
-  std::vector<T> read_numeric(const std::string& name, hid_t mem_type) const;
+  std::vector<T> read_numeric(const std::string& name, hid_t mem_type,
+                              std::optional<std::pair<std::size_t, std::size_t>> slice) const;
+  std::vector<std::string> read_strings_impl(
+      const std::string& name, std::optional<std::pair<std::size_t, std::size_t>> slice) const;
+  // The file dataspace with rows [offset, offset + count) selected (whole when no slice) and
+  // the number of rows selected.
+  Handle select_rows(const Handle& ds, const std::string& name, std::size_t n,
+                     std::optional<std::pair<std::size_t, std::size_t>> slice,
+                     std::size_t* rows) const;
   template <class T>
   void write_numeric(const std::string& name, hid_t file_type, hid_t mem_type,
                      std::span<const T> v) const;

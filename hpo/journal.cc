@@ -9,8 +9,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace hpo {
 
@@ -103,34 +104,66 @@ void JournalWriter::reset(std::string_view header) {
   flush(true);
 }
 
+namespace {
+
+// Reads `path` block by block (never the whole journal at once: after a crash it may hold
+// half the study) and calls on_line(line, ends_with_newline) for each line; the last call may
+// be a tail without its newline. Returns false when the file does not exist.
+template <class F>
+bool for_each_line(const std::filesystem::path& path, F on_line) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return false;
+    throw std::runtime_error(path.string() + ": cannot read the journal");
+  }
+  constexpr std::size_t kBlock = 1 << 20;
+  std::string pending;  // an unfinished line carried over to the next block
+  std::string block(kBlock, '\0');
+  while (true) {
+    in.read(block.data(), static_cast<std::streamsize>(kBlock));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    std::size_t pos = 0;
+    while (pos < got) {
+      const void* nl = std::memchr(block.data() + pos, '\n', got - pos);
+      if (nl == nullptr) {
+        pending.append(block.data() + pos, got - pos);
+        break;
+      }
+      const std::size_t eol = static_cast<std::size_t>(static_cast<const char*>(nl) - block.data());
+      if (pending.empty()) {
+        on_line(std::string_view(block.data() + pos, eol - pos), true);
+      } else {
+        pending.append(block.data() + pos, eol - pos);
+        on_line(std::string_view(pending), true);
+        pending.clear();
+      }
+      pos = eol + 1;
+    }
+    if (in.eof()) break;
+  }
+  if (in.bad()) throw std::runtime_error(path.string() + ": cannot read the journal");
+  if (!pending.empty()) on_line(std::string_view(pending), false);
+  return true;
+}
+
+}  // namespace
+
 JournalReadResult read_journal(
     const std::filesystem::path& path,
     const std::function<void(const nlohmann::json&, std::size_t)>& on_event) {
   JournalReadResult result;
   const std::string p = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return result;
-    throw std::runtime_error(p + ": cannot read the journal");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) {
+  for_each_line(path, [&](std::string_view line, bool complete) {
+    if (!complete) {
       result.note = p + ": ignored a torn last line " + std::to_string(result.lines + 1) + " (" +
-                    std::to_string(text.size() - pos) +
+                    std::to_string(line.size()) +
                     " bytes without a newline: the writer was killed mid-write)";
-      break;
+      return;
     }
     const std::size_t line_no = ++result.lines;
-    const std::string_view line(text.data() + pos, eol - pos);
-    pos = eol + 1;
-    result.valid_bytes = pos;
-    if (line.empty()) continue;
+    result.valid_bytes += line.size() + 1;
+    if (line.empty()) return;
     nlohmann::json event;
     try {
       event = nlohmann::json::parse(line);
@@ -147,8 +180,14 @@ JournalReadResult read_journal(
       throw std::runtime_error(p + ":" + std::to_string(line_no) + ": bad " +
                                event["ev"].get<std::string>() + " event: " + e.what());
     }
-  }
+  });
   return result;
+}
+
+std::size_t count_journal_lines(const std::filesystem::path& path) {
+  std::size_t lines = 0;
+  for_each_line(path, [&lines](std::string_view, bool) { ++lines; });
+  return lines;
 }
 
 }  // namespace hpo

@@ -65,8 +65,13 @@ struct JournalReadResult {
 // Calls `on_event(event, line_number)` for every complete line, in order. A missing file
 // reads as empty. Throws std::runtime_error "FILE:LINE: ..." for a line that is not a JSON
 // object, and wraps any std::exception thrown by `on_event` the same way.
+// The file is read block by block, so memory does not grow with the journal's length.
 JournalReadResult read_journal(
     const std::filesystem::path& path,
     const std::function<void(const nlohmann::json&, std::size_t)>& on_event);
+
+// Lines in the journal (a torn last line counts), without parsing them: an upper bound on the
+// records a replay can add, so an opening store can reserve for them. 0 for a missing file.
+std::size_t count_journal_lines(const std::filesystem::path& path);
 
 }  // namespace hpo

@@ -23,6 +23,7 @@
 #include "hpo/options_reader.h"
 #include "hpo/report_parser.h"
 #include "hpo/study_spec.h"
+#include "meters/process_cpu.h"
 
 extern char** environ;
 
@@ -64,7 +65,10 @@ std::string join_words(const std::vector<std::string>& words) {
 // The environment of the child: ours, with the request's variables replacing same-named ones.
 std::vector<std::string> child_environment(const LaunchRequest& r) {
   std::vector<std::pair<std::string, std::string>> extra = r.env;
-  if (!r.gpu_indices.empty()) {
+  const bool has_visible = std::any_of(extra.begin(), extra.end(), [](const auto& kv) {
+    return kv.first == "CUDA_VISIBLE_DEVICES";
+  });
+  if (!r.gpu_indices.empty() && !has_visible) {  // the study loop sets it from its GpuPool
     std::string list;
     for (int g : r.gpu_indices) list += (list.empty() ? "" : ",") + std::to_string(g);
     extra.emplace_back("CUDA_VISIBLE_DEVICES", list);
@@ -79,6 +83,100 @@ std::vector<std::string> child_environment(const LaunchRequest& r) {
   }
   for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
   return env;
+}
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+constexpr std::uint64_t kCloneIntoCgroup = 0x200000000ULL;  // CLONE_INTO_CGROUP, Linux 5.7
+
+// struct clone_args up to CLONE_ARGS_SIZE_VER2 (linux/sched.h), spelled out so that
+// <linux/sched.h> and glibc's <sched.h> need not meet.
+struct CloneArgs {
+  std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+      set_tid, set_tid_size, cgroup;
+};
+
+// What a spawn needs; every pointer stays valid until spawn_into_cgroup returns.
+struct SpawnPlan {
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  const char* work_dir = nullptr;  // null: stay
+  int out_w = -1, err_w = -1;
+};
+
+// Child side of the clone3 spawn: only async-signal-safe calls (the parent may have threads;
+// no CLONE_VM, so this is a copy of the parent's memory). Reports errno through `report_w`.
+[[noreturn]] void exec_child(const SpawnPlan& p, int report_w) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  int err = 0;
+  if (::setpgid(0, 0) != 0) err = errno;
+  const int null_fd = err ? -1 : ::open("/dev/null", O_RDONLY);
+  if (!err && null_fd < 0) err = errno;
+  if (!err && (::dup2(null_fd, 0) < 0 || ::dup2(p.out_w, 1) < 0 || ::dup2(p.err_w, 2) < 0))
+    err = errno;
+  if (!err && p.work_dir && ::chdir(p.work_dir) != 0) err = errno;
+  if (!err) {
+    ::execvpe(p.argv[0], p.argv, p.envp);
+    err = errno;
+  }
+  while (::write(report_w, &err, sizeof err) < 0 && errno == EINTR) {
+  }
+  ::_exit(127);
+}
+
+// clone3(CLONE_INTO_CGROUP | CLONE_PIDFD): the child starts inside the cgroup, so nothing it
+// forks can be outside. Returns 0 with *pid/*pidfd set, the exec errno (child reaped), or
+// -1 when clone3 itself is refused (old kernel, cgroup not usable): then use posix_spawn.
+int spawn_into_cgroup(const SpawnPlan& p, int cgroup_fd, pid_t* pid, int* pidfd,
+                      int* clone_errno) {
+#ifdef SYS_clone3
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    *clone_errno = errno;
+    return -1;
+  }
+  int fd = -1;
+  CloneArgs args{};
+  args.flags = CLONE_PIDFD | kCloneIntoCgroup;
+  args.pidfd = reinterpret_cast<std::uint64_t>(&fd);
+  args.exit_signal = SIGCHLD;
+  args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+  const long r = ::syscall(SYS_clone3, &args, sizeof args);
+  if (r == 0) exec_child(p, report[1]);
+  const int saved = errno;
+  ::close(report[1]);
+  if (r < 0) {
+    ::close(report[0]);
+    *clone_errno = saved;
+    return -1;
+  }
+  int child_err = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &child_err, sizeof child_err)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == sizeof child_err) {  // exec failed: reap the child, report like posix_spawn
+    int status = 0;
+    while (::waitpid(static_cast<pid_t>(r), &status, 0) < 0 && errno == EINTR) {
+    }
+    if (fd >= 0) ::close(fd);
+    return child_err;
+  }
+  *pid = static_cast<pid_t>(r);
+  *pidfd = fd;
+  return 0;
+#else
+  (void)p, (void)cgroup_fd, (void)pid, (void)pidfd;
+  *clone_errno = ENOSYS;
+  return -1;
+#endif
 }
 
 std::vector<char*> c_array(std::vector<std::string>& words) {
@@ -110,6 +208,8 @@ struct LocalExecutor::Child {
   meters::MeterHandle handle = 0;
   double scan_cpu_s = 0.0;
   std::string id;
+  std::string cgroup_dir;   // "" when the trial has no cgroup
+  std::string cgroup_note;  // why this trial has none although cgroups are on
 };
 
 std::string LocalExecutor::Options::validate() const {
@@ -117,19 +217,55 @@ std::string LocalExecutor::Options::validate() const {
   if (!(grace_s >= 0.0)) return "grace_s must be >= 0";
   if (!(cpu_scan_interval_s > 0.0)) return "cpu_scan_interval_s must be > 0";
   if (stderr_tail_lines < 0) return "stderr_tail_lines must be >= 0";
+  if (cgroups != "auto" && cgroups != "off")
+    return "cgroups must be auto or off, got '" + cgroups + "'";
   return "";
 }
 
 LocalExecutor::LocalExecutor(Options options, meters::Meter* meter)
     : options_(options), meter_(meter) {
   if (auto problem = options_.validate(); !problem.empty()) throw std::invalid_argument(problem);
+  if (options_.cgroups == "auto") {
+    TrialCgroups::Options co;
+    co.root = options_.cgroup_root;
+    cgroups_ = std::make_unique<TrialCgroups>(co);
+  }
+}
+
+const std::string& LocalExecutor::cgroup_note() const {
+  static const std::string kOff = "cgroups: off; CPU time of trials is read from /proc";
+  return cgroups_ ? cgroups_->note() : kOff;
+}
+
+std::string LocalExecutor::cgroup_parent() const { return cgroups_ ? cgroups_->parent() : ""; }
+
+std::string LocalExecutor::cgroup_of(std::int64_t trial_number) const {
+  auto it = children_.find(trial_number);
+  return it == children_.end() ? "" : it->second->cgroup_dir;
+}
+
+// After the leader is reaped: kill what is left in the cgroup (setsid escapees), wait for it
+// to empty, take its CPU time (which includes every process that ever ran in it) and remove it.
+void LocalExecutor::end_cgroup(Child& c, double* cpu_s) {
+  if (c.cgroup_dir.empty()) return;
+  TrialCgroups::kill_all(c.cgroup_dir);
+  if (!TrialCgroups::wait_empty(c.cgroup_dir, 2.0)) {
+    c.cgroup_note = "cgroup " + c.cgroup_dir + " did not empty within 2 s; left in place";
+  }
+  if (auto cg = meters::cgroup_cpu_s(c.cgroup_dir)) *cpu_s = std::max(*cpu_s, *cg);
+  TrialCgroups::remove(c.cgroup_dir);
 }
 
 LocalExecutor::~LocalExecutor() {
   for (auto& [number, c] : children_) {
     ::kill(-c->pid, SIGKILL);
+    if (!c->cgroup_dir.empty()) TrialCgroups::kill_all(c->cgroup_dir);
     int status = 0;
     while (::waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!c->cgroup_dir.empty()) {
+      TrialCgroups::wait_empty(c->cgroup_dir, 2.0);
+      TrialCgroups::remove(c->cgroup_dir);
     }
     close_fd(c->pidfd);
     close_fd(c->out_fd);
@@ -187,15 +323,54 @@ Result<std::string> LocalExecutor::submit(const LaunchRequest& request) {
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                       POSIX_SPAWN_SETSIGDEF);
+  // A cgroup for this attempt when cgroups are on; the child is born in it (clone3), or moved
+  // into it right after posix_spawn when clone3 cannot do that here.
+  std::string cgroup_dir, cgroup_note;
+  if (cgroups_ && cgroups_->available()) {
+    auto dir = cgroups_->create(request.trial_number, request.attempt);
+    if (dir) {
+      cgroup_dir = *dir;
+    } else {
+      cgroup_note = "cgroups: " + dir.error() + "; CPU time of this trial is read from /proc";
+    }
+  }
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, c_argv[0], &fa, &attr, c_argv.data(), c_env.data());
+  int pidfd = -1;
+  int rc = -1;
+  if (!cgroup_dir.empty() && options_.clone_into_cgroup) {
+    const int cg_fd = ::open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cg_fd >= 0) {
+      SpawnPlan plan;
+      plan.argv = c_argv.data();
+      plan.envp = c_env.data();
+      plan.work_dir = request.work_dir.empty() ? nullptr : request.work_dir.c_str();
+      plan.out_w = out[1];
+      plan.err_w = err[1];
+      int clone_errno = 0;
+      rc = spawn_into_cgroup(plan, cg_fd, &pid, &pidfd, &clone_errno);
+      ::close(cg_fd);
+    }
+  }
+  const bool move_after_spawn = rc == -1 && !cgroup_dir.empty();
+  if (rc == -1) rc = ::posix_spawnp(&pid, c_argv[0], &fa, &attr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   ::close(out[1]);
   ::close(err[1]);
+  if (rc == 0 && move_after_spawn) {
+    // The window: a child the trial forks before this write stays outside the cgroup (the
+    // /proc tree still sees it while its parent lives).
+    auto moved = TrialCgroups::add_process(cgroup_dir, pid);
+    if (!moved) {
+      cgroup_note = "cgroups: " + moved.error() + "; CPU time of this trial is read from /proc";
+      TrialCgroups::remove(cgroup_dir);
+      cgroup_dir.clear();
+    }
+  }
 
   const double now_unix = unix_now();
   if (rc != 0) {
+    if (!cgroup_dir.empty()) TrialCgroups::remove(cgroup_dir);
     ::close(out[0]);
     ::close(err[0]);
     ExecutorEvent ev;
@@ -221,13 +396,16 @@ Result<std::string> LocalExecutor::submit(const LaunchRequest& request) {
   c->err_fd = err[0];
   ::fcntl(c->out_fd, F_SETFL, ::fcntl(c->out_fd, F_GETFL) | O_NONBLOCK);
   ::fcntl(c->err_fd, F_SETFL, ::fcntl(c->err_fd, F_GETFL) | O_NONBLOCK);
-  c->pidfd = open_pidfd(pid);
+  c->pidfd = pidfd >= 0 ? pidfd : open_pidfd(pid);
+  c->cgroup_dir = cgroup_dir;
+  c->cgroup_note = cgroup_note;
   c->start_mono = mono_now();
   c->start_unix = now_unix;
   if (request.timeout_s > 0.0) c->deadline = c->start_mono + request.timeout_s;
   if (meter_) {
     meters::MeterTarget target;
     target.pgid = pid;
+    target.cgroup_dir = cgroup_dir;
     target.gpu_indices = request.gpu_indices;
     target.label = "trial " + std::to_string(request.trial_number);
     c->handle = meter_->begin(target);
@@ -353,11 +531,20 @@ void LocalExecutor::finish(Child& c, int status, const ::rusage& usage,
   const double rusage_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                           1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   x.cpu_s = std::max(rusage_s, c.scan_cpu_s);
+  end_cgroup(c, &x.cpu_s);
   for (const auto& line : c.stderr_tail) x.stderr_tail += line + "\n";
   if (c.metered) {
     meter_->set_final_cpu_s(c.handle, x.cpu_s);
     x.energy = meter_->end(c.handle);
     c.metered = false;
+  }
+  // Provenance: why this trial's CPU time comes from /proc although cgroups are on (every
+  // time), or why cgroups are unavailable at all (once, on the first trial).
+  if (!c.cgroup_note.empty()) {
+    x.energy.notes.push_back(c.cgroup_note);
+  } else if (cgroups_ && !cgroups_->available() && !cgroup_note_given_) {
+    x.energy.notes.push_back(cgroups_->note());
+    cgroup_note_given_ = true;
   }
   x.energy.duration_s = x.duration_s;
   if (x.energy.cpu_s <= 0.0) x.energy.cpu_s = x.cpu_s;
@@ -373,6 +560,7 @@ void LocalExecutor::check_deadlines(double now) {
     }
     if (now >= c->kill_at) {
       ::kill(-c->pid, SIGKILL);
+      if (!c->cgroup_dir.empty()) TrialCgroups::kill_all(c->cgroup_dir);
       c->kill_at = kNever;
     }
   }
@@ -476,6 +664,7 @@ std::vector<ExecutorEvent> LocalExecutor::poll(double max_wait_s) {
       continue;
     }
     ::kill(-c->pid, SIGKILL);  // leftovers in the trial's group
+    if (!c->cgroup_dir.empty()) TrialCgroups::kill_all(c->cgroup_dir);  // and escapees
     int status = 0;
     ::rusage usage{};
     pid_t r;
@@ -503,6 +692,7 @@ void LocalExecutor::cancel(std::int64_t trial_number, double grace_s) {
   if (c.stop == Child::Stop::kNone) c.stop = Child::Stop::kCancel;
   if (grace_s <= 0.0) {
     ::kill(-c.pid, SIGKILL);
+    if (!c.cgroup_dir.empty()) TrialCgroups::kill_all(c.cgroup_dir);
     c.kill_at = kNever;
     return;
   }
@@ -519,7 +709,12 @@ std::unique_ptr<Executor> LocalExecutor::create(const ComponentSpec& spec,
   o.cpu_scan_interval_s = r.number("cpu_scan_interval_s", o.cpu_scan_interval_s);
   o.stderr_tail_lines =
       static_cast<int>(r.integer("stderr_tail_lines", o.stderr_tail_lines));
+  o.cgroups = r.string("cgroups", o.cgroups);
+  o.cgroup_root = r.string("cgroup_root", o.cgroup_root);
   r.finish();
+  if (o.cgroups != "auto" && o.cgroups != "off") {
+    throw ConfigError(r.key("cgroups"), "cgroups must be auto or off, got '" + o.cgroups + "'");
+  }
   if (!(o.grace_s >= 0.0)) throw ConfigError(r.key("grace_s"), "grace_s must be >= 0 (seconds)");
   if (!(o.cpu_scan_interval_s > 0.0)) {
     throw ConfigError(r.key("cpu_scan_interval_s"), "cpu_scan_interval_s must be > 0 (seconds)");

@@ -19,6 +19,17 @@
 //   while trials run, never on the launch path.
 // - Energy: meter->begin() right after launch with the child's pgid, read() at each report,
 //   end() after exit; without a meter the Measurement is empty.
+// - cgroup v2 per trial (`cgroups: auto`, the default; hpo/cgroup.h): each attempt gets
+//   <own cgroup>/ecohpo-<pid>-<k>/trial-<n>-<attempt>, entered race-free with
+//   clone3(CLONE_INTO_CGROUP) (falls back to posix_spawn + a write of the pid into
+//   cgroup.procs, which leaves a window of microseconds in which a child forked by the trial
+//   before the move stays outside). The meter then reads the cgroup's cpu.stat, which also
+//   sees processes that left the group with setsid; the executor's cpu_s is the largest of
+//   rusage, the /proc scan and the cgroup. When the leader exits, or the SIGKILL of a
+//   timeout/cancel is due, cgroup.kill kills every member (escapees included); the leaf is
+//   removed once empty, the parent when the executor is destroyed. When cgroups cannot be
+//   created, one note (cgroup_note(), and the notes of the first trial's Measurement) says
+//   why and CPU time comes from /proc as before.
 //
 // Registered as executor type "local": `executor: {type: local, grace_s: 5}`.
 #pragma once
@@ -33,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "hpo/cgroup.h"
 #include "hpo/executor.h"
 #include "hpo/registry.h"
 #include "meters/meter.h"
@@ -46,6 +58,9 @@ class LocalExecutor final : public Executor {
     double grace_s = 5.0;              // SIGTERM -> SIGKILL delay on timeout
     double cpu_scan_interval_s = 0.5;  // /proc scan period for CPU time of live trees
     int stderr_tail_lines = 20;        // lines of stderr kept for a failed trial
+    std::string cgroups = "auto";      // auto: a cgroup v2 per trial when possible; off
+    std::string cgroup_root;           // "" = own cgroup on the cgroup2 mount (tests override)
+    bool clone_into_cgroup = true;     // false: posix_spawn + cgroup.procs write (tests)
     std::string validate() const;      // "" or the problem
   };
 
@@ -61,6 +76,12 @@ class LocalExecutor final : public Executor {
   int running() const { return static_cast<int>(children_.size()); }
   // Process group of a running trial, or 0.
   pid_t pgid_of(std::int64_t trial_number) const;
+  // cgroup directory of a running trial, or "" (no cgroup).
+  std::string cgroup_of(std::int64_t trial_number) const;
+  // "" when every trial gets a cgroup; else the one line saying why CPU time comes from /proc.
+  const std::string& cgroup_note() const;
+  // The ecohpo-<pid>-<k> directory holding the trials' cgroups, or "".
+  std::string cgroup_parent() const;
 
   // Factory for the registry: slots from the study's `parallel`, the meter from the context.
   static std::unique_ptr<Executor> create(const ComponentSpec& spec, const FactoryContext& ctx);
@@ -76,8 +97,12 @@ class LocalExecutor final : public Executor {
   void check_deadlines(double now);
   void scan_cpu();
 
+  void end_cgroup(Child& c, double* cpu_s);
+
   Options options_;
   meters::Meter* meter_;
+  std::unique_ptr<TrialCgroups> cgroups_;  // null when cgroups are off
+  bool cgroup_note_given_ = false;
   std::map<std::int64_t, std::unique_ptr<Child>> children_;
   std::vector<ExecutorEvent> pending_;  // events produced outside poll (launch errors, starts)
   double next_scan_s_ = 0.0;

@@ -50,6 +50,7 @@ nlohmann::json params_to_json(const Params& params) {
 Params params_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw std::invalid_argument("parameters must be a JSON object");
   Params p;
+  p.reserve(j.size());
   for (auto it = j.begin(); it != j.end(); ++it) p[it.key()] = param_from_json(it.value());
   return p;
 }

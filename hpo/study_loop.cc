@@ -59,7 +59,7 @@ struct Running {
   std::string bad_output;  // first unparsable report line, with the reason
   enum class Intent { kNone, kPrune, kInterrupt } intent = Intent::kNone;
   std::string intent_reason;
-  std::vector<int> gpus;
+  std::vector<GpuPool::Gpu> gpus;
 };
 
 class Loop {
@@ -102,7 +102,7 @@ class Loop {
   std::deque<Rerun> reruns_;
   std::int64_t next_number_ = 0;
   std::vector<Point> front_;
-  std::vector<int> free_gpus_;
+  std::optional<GpuPool> gpu_pool_;  // only when gpus_per_trial > 0
   double start_mono_ = 0.0;
   double prior_elapsed_s_ = 0.0;
   double last_elapsed_saved_ = 0.0;
@@ -242,11 +242,12 @@ bool Loop::launch(std::int64_t number, int attempt, Params params, double sample
   req.timeout_s = spec_.trial_timeout_s;
   Running r;
   r.attempt = attempt;
-  for (int g = 0; g < spec_.gpus_per_trial && !free_gpus_.empty(); ++g) {
-    r.gpus.push_back(free_gpus_.back());
-    free_gpus_.pop_back();
+  if (gpu_pool_) {
+    r.gpus = gpu_pool_->take();
+    req.gpu_indices = GpuPool::meter_indices(r.gpus);
+    req.env.emplace_back("CUDA_VISIBLE_DEVICES", GpuPool::visible_devices(r.gpus));
+    req.env.emplace_back("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
   }
-  req.gpu_indices = r.gpus;
 
   store_.trial_started(t);  // durable before the process exists: a resume re-runs it
   insert(t);
@@ -280,6 +281,7 @@ bool Loop::reruns_allowed() const {
 void Loop::fill_slots() {
   const int slots = parts_.executor->slots();
   while (static_cast<int>(running_.size()) < slots) {
+    if (gpu_pool_ && !gpu_pool_->can_take()) return;  // a trial must first give its GPUs back
     if (stopping_ && (reruns_.empty() || !reruns_allowed())) return;
     if (!reruns_.empty()) {
       Rerun r = std::move(reruns_.front());
@@ -395,7 +397,7 @@ void Loop::finalize(Trial& t, Running& r, const TrialExit& x) {
   } else {
     t.stderr_tail = x.stderr_tail;
   }
-  for (int g : r.gpus) free_gpus_.push_back(g);
+  if (gpu_pool_) gpu_pool_->give_back(r.gpus);
   r.gpus.clear();
 }
 
@@ -423,7 +425,7 @@ void Loop::on_event(ExecutorEvent& ev, std::vector<Trial>& finished) {
       if (!p.step) break;
       Report rep;
       rep.step = *p.step;
-      rep.metrics = p.metrics;
+      rep.metrics = MetricMap(p.metrics.begin(), p.metrics.end());
       rep.elapsed_s = ev.elapsed_s;
       rep.energy_kwh = ev.energy_so_far.total_kwh();
       t.reports.push_back(rep);
@@ -558,8 +560,14 @@ void Loop::refresh_progress() {
 StudySummary Loop::run() {
   start_mono_ = mono_now();
   last_elapsed_saved_ = start_mono_;
-  for (int g = parts_.executor->slots() * spec_.gpus_per_trial - 1; g >= 0; --g) {
-    free_gpus_.push_back(g);
+  if (spec_.gpus_per_trial > 0) {
+    if (parts_.gpus) {
+      gpu_pool_ = *parts_.gpus;
+    } else {  // no pool from the caller (e.g. a Slurm executor): indices, as many as slots need
+      Result<GpuPool> p = GpuPool::make(spec_.gpus_per_trial, {}, std::nullopt,
+                                        parts_.executor->slots() * spec_.gpus_per_trial);
+      if (p.ok()) gpu_pool_ = std::move(p).value();
+    }
   }
   if (options_.resume) resume();
   progress_.total = spec_.budget.trials.value_or(-1);

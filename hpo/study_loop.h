@@ -30,11 +30,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hpo/carbon.h"
 #include "hpo/executor.h"
+#include "hpo/gpu_pool.h"
 #include "hpo/pruner.h"
 #include "hpo/registry.h"
 #include "hpo/sampler.h"
@@ -53,6 +55,8 @@ struct StudyParts {
   std::unique_ptr<Executor> executor;
   meters::Meter* meter = nullptr;                  // not owned; null: no energy figures
   const CarbonAccountant* carbon = nullptr;        // not owned; null: no CO2e
+  // GPUs to hand out when gpus_per_trial > 0 (GpuPool::make); empty: indices 0..N-1.
+  std::optional<GpuPool> gpus;
 };
 
 // Throws ConfigError (from the factories) on bad component options.

@@ -106,7 +106,7 @@ class Store final : public StudyStore {
 
   void open_writable() {
     journal_.emplace(JournalWriter::open(journal_path(path_)));
-    snap_ = read_study_h5(path_);
+    snap_ = read_study_h5(path_, read_options());
     const JournalReadResult r = replay();
     if (r.note) notes_.push_back(*r.note);
     if (stale_journal_ || !saw_header_) {
@@ -123,7 +123,8 @@ class Store final : public StudyStore {
     // A live writer may replace the snapshot and reset the journal between our two reads;
     // the generation numbers tell, and we read again.
     for (int attempt = 0;; ++attempt) {
-      snap_ = read_study_h5(path_);
+      snap_ = StudySnapshot{};  // free the previous attempt's trials before reading again
+      snap_ = read_study_h5(path_, read_options());
       stale_journal_ = false;
       saw_header_ = false;
       journal_generation_seen_ = -1;
@@ -230,6 +231,14 @@ class Store final : public StudyStore {
                       now - last_sync_ >= std::chrono::duration<double>(options_.sync_interval_s);
     journal_->flush(sync);
     if (sync) last_sync_ = now;
+  }
+
+  // Room for every record the journal replay may add (one per line at most), so that
+  // replaying never reallocates the trial array of a large study.
+  StudyReadOptions read_options() const {
+    StudyReadOptions o;
+    o.extra_capacity = count_journal_lines(journal_path(path_));
+    return o;
   }
 
   void writable() const {

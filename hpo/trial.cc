@@ -1,6 +1,12 @@
 #include "hpo/trial.h"
 
+#include <type_traits>
+
 namespace hpo {
+
+// std::vector<Trial> moves (not copies) its records when it grows, and StudyStore relies on it.
+static_assert(std::is_nothrow_move_constructible_v<Trial>);
+static_assert(std::is_nothrow_move_constructible_v<Report>);
 
 std::string_view to_string(TrialState s) {
   switch (s) {

@@ -1,20 +1,30 @@
 // A trial: one configuration run as one process, and everything recorded about it.
 // A trial keeps its number across retries; each attempt is its own record (`attempt` 0, 1, …)
 // so a failed or interrupted attempt keeps the energy it spent.
+//
+// Memory: a study of 100,000 trials is held in memory whole (StudyStore::trials()), so the
+// per-trial maps are sorted vectors (boost::container::flat_map, see MetricMap and Params)
+// rather than std::map's one heap node per entry. They keep std::map's interface (find,
+// operator[], emplace, ordered iteration, ==), but an insertion or erase invalidates
+// iterators and references into the same map.
 #pragma once
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/container/flat_map.hpp>
+
 #include "hpo/param_value.h"
 #include "meters/measurement.h"
 
 namespace hpo {
+
+// Metric name -> value (final metrics of a trial, or one intermediate report), ordered by name.
+using MetricMap = boost::container::flat_map<std::string, double>;
 
 enum class TrialState {
   kRunning,      // launched, not finished (only in memory and in the journal)
@@ -32,7 +42,7 @@ inline bool is_finished(TrialState s) { return s != TrialState::kRunning; }
 // energy the trial had used by then (the meter is read at report time).
 struct Report {
   std::int64_t step = 0;
-  std::map<std::string, double> metrics;
+  MetricMap metrics;
   double elapsed_s = 0.0;
   double energy_kwh = 0.0;
 };
@@ -65,7 +75,7 @@ struct Trial {
   TrialState state = TrialState::kRunning;
   std::string reason;  // why it failed, was pruned or interrupted; empty when complete
 
-  std::map<std::string, double> metrics;  // final value of every reported metric
+  MetricMap metrics;  // final value of every reported metric
   std::vector<Report> reports;            // intermediate reports (with a `step`)
   std::vector<double> values;             // objective values in study order (complete only)
 

@@ -71,16 +71,17 @@ const json* get_array(const json& j, const char* key) {
   return &*it;
 }
 
-json metrics_to_json(const std::map<std::string, double>& m) {
+json metrics_to_json(const MetricMap& m) {
   json o = json::object();
   for (const auto& [k, v] : m) o[k] = double_to_json(v);
   return o;
 }
 
-std::map<std::string, double> metrics_from_json(const json& j, const char* key) {
+MetricMap metrics_from_json(const json& j, const char* key) {
   if (!j.is_object())
     throw std::invalid_argument(std::string("'") + key + "' must be an object");
-  std::map<std::string, double> m;
+  MetricMap m;
+  m.reserve(j.size());
   for (auto it = j.begin(); it != j.end(); ++it)
     m.emplace(it.key(), double_from_json(it.value(), it.key().c_str()));
   return m;

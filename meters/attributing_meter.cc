@@ -91,7 +91,14 @@ double AttributingMeter::cpu_now_locked(Target& t, double* rss_bytes, bool* vani
   }
   if (!t.spec.cgroup_dir.empty()) {
     auto c = cgroup_cpu_s(t.spec.cgroup_dir);
-    if (c) return *c;
+    if (c) {
+      // Resident memory only when a channel charges it (the estimate's memory term).
+      const bool needs_rss = std::any_of(flat_.begin(), flat_.end(), [](const Flat& f) {
+        return f.channel.model == ChannelModel::kPerRssGbSecond;
+      });
+      if (needs_rss) *rss_bytes = cgroup_members(t.spec.cgroup_dir, options_.proc_root).rss_bytes;
+      return *c;
+    }
     t.notes.push_back("cgroup " + c.error() + "; using the /proc tree instead");
     t.spec.cgroup_dir.clear();
   }
@@ -274,6 +281,12 @@ MeterHandle AttributingMeter::begin(const MeterTarget& target) {
   t.last_rss_bytes = rss;
   if (gone && !t.has_clock) t.notes.push_back("process group " + std::to_string(target.pgid) +
                                               " not found at begin()");
+  // Provenance of the CPU-time weights (docs/metering.md, "Attribution").
+  if (!t.has_clock) {
+    t.notes.push_back(t.spec.cgroup_dir.empty()
+                          ? "cpu time: /proc process tree of group " + std::to_string(target.pgid)
+                          : "cpu time: cgroup v2 " + t.spec.cgroup_dir);
+  }
   const MeterHandle h = next_handle_++;
   targets_.emplace(h, std::move(t));
   return h;
@@ -324,6 +337,16 @@ void AttributingMeter::set_final_cpu_s(MeterHandle handle, double cpu_s) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = targets_.find(handle);
   if (it != targets_.end()) it->second.final_cpu_s = cpu_s;
+}
+
+std::vector<GpuDevice> AttributingMeter::gpus() const {
+  std::vector<GpuDevice> out;
+  for (const auto& s : sources_)
+    for (const Channel& c : s->channels())
+      if (c.kind == ChannelKind::kGpu && c.gpu_index >= 0) out.push_back({c.gpu_index, c.device_uuid});
+  std::sort(out.begin(), out.end(),
+            [](const GpuDevice& a, const GpuDevice& b) { return a.index < b.index; });
+  return out;
 }
 
 std::string AttributingMeter::describe() const {

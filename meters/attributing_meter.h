@@ -50,6 +50,7 @@ class AttributingMeter final : public Meter {
   Measurement end(MeterHandle handle) override;
   std::string describe() const override;
   void set_final_cpu_s(MeterHandle handle, double cpu_s) override;
+  std::vector<GpuDevice> gpus() const override;
 
   // Energy charged to no target since construction, joules (all components).
   double idle_j() const;

@@ -35,6 +35,7 @@ struct Channel {
   ChannelModel model = ChannelModel::kCounter;
   double rate_w = 0.0;    // model channels only
   bool estimated = false;
+  std::string device_uuid;  // kGpu: the GPU's UUID (GPU-...), when the source knows it
 };
 
 class EnergySource {

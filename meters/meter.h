@@ -31,6 +31,13 @@ struct MeterTarget {
   std::string label;             // e.g. "trial 12"
 };
 
+// A GPU this meter measures: its index in the meter's numbering (NVML's, i.e. PCI bus order)
+// and its UUID when known. The study hands these out to trials (hpo/gpu_pool.h).
+struct GpuDevice {
+  int index = -1;
+  std::string uuid;  // GPU-xxxxxxxx-...; "" when the source cannot tell
+};
+
 class Meter {
  public:
   virtual ~Meter() = default;
@@ -49,6 +56,8 @@ class Meter {
   // them (wait4's rusage). A meter that attributes by CPU time then charges the last,
   // partial interval exactly even though the processes are gone. Default: ignored.
   virtual void set_final_cpu_s(MeterHandle handle, double cpu_s) {}
+  // GPUs with an energy channel in this meter, in index order. Default: none.
+  virtual std::vector<GpuDevice> gpus() const { return {}; }
 };
 
 }  // namespace meters

@@ -18,6 +18,7 @@ struct NvmlSource::Api {
   int (*handle)(unsigned, Device*) = nullptr;
   int (*energy)(Device, unsigned long long*) = nullptr;
   int (*power)(Device, unsigned*) = nullptr;
+  int (*uuid)(Device, char*, unsigned) = nullptr;  // optional
   const char* (*error_string)(int) = nullptr;
   std::string err(int rc) const {
     return error_string ? error_string(rc) : "NVML error " + std::to_string(rc);
@@ -48,6 +49,7 @@ hpo::Result<std::unique_ptr<NvmlSource>> NvmlSource::open(const std::string& lib
   a.energy = reinterpret_cast<int (*)(Device, unsigned long long*)>(
       sym("nvmlDeviceGetTotalEnergyConsumption"));
   a.power = reinterpret_cast<int (*)(Device, unsigned*)>(sym("nvmlDeviceGetPowerUsage"));
+  a.uuid = reinterpret_cast<int (*)(Device, char*, unsigned)>(sym("nvmlDeviceGetUUID"));
   a.error_string = reinterpret_cast<const char* (*)(int)>(sym("nvmlErrorString"));
   if (!a.init || !a.count || !a.handle || !a.power)
     return hpo::make_error("nvml: " + library + " lacks nvmlInit_v2/nvmlDeviceGetCount_v2/"
@@ -85,8 +87,11 @@ hpo::Result<std::unique_ptr<NvmlSource>> NvmlSource::open(const std::string& lib
                        " has no energy counter; integrating power at 10 Hz");
     }
     src->gpus_.push_back(g);
-    src->channels_.push_back({"gpu-" + std::to_string(i), g.counter ? "nvml-energy" : "nvml-power",
-                              ChannelKind::kGpu, static_cast<int>(i)});
+    Channel c{"gpu-" + std::to_string(i), g.counter ? "nvml-energy" : "nvml-power",
+              ChannelKind::kGpu, static_cast<int>(i)};
+    char uuid[96] = {};  // NVML_DEVICE_UUID_V2_BUFFER_SIZE is 96
+    if (a.uuid && a.uuid(g.handle, uuid, sizeof uuid) == kNvmlSuccess) c.device_uuid = uuid;
+    src->channels_.push_back(std::move(c));
   }
   if (src->gpus_.empty()) return hpo::make_error("nvml: no usable GPU");
   return src;

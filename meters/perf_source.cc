@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -80,8 +82,36 @@ hpo::Result<PerfPmu> read_power_pmu(const std::string& root) {
   return pmu;
 }
 
+PerfEventOps PerfEventOps::system() {
+  PerfEventOps ops;
+  ops.open_event = [](int type, unsigned long long config, int cpu) {
+    perf_event_attr attr{};
+    attr.type = static_cast<__u32>(type);
+    attr.size = sizeof attr;
+    attr.config = config;
+    const long fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : static_cast<int>(fd);
+  };
+  ops.read_count = [](int fd, unsigned long long* count) {
+    ssize_t n;
+    while ((n = ::read(fd, count, sizeof *count)) < 0 && errno == EINTR) {
+    }
+    if (n == static_cast<ssize_t>(sizeof *count)) return true;
+    if (n >= 0) errno = EIO;
+    return false;
+  };
+  ops.close_event = [](int fd) { ::close(fd); };
+  return ops;
+}
+
 hpo::Result<std::unique_ptr<PerfSource>> PerfSource::open(const std::string& root,
                                                          std::vector<std::string>* notes) {
+  return open(root, notes, Options{});
+}
+
+hpo::Result<std::unique_ptr<PerfSource>> PerfSource::open(const std::string& root,
+                                                         std::vector<std::string>* notes,
+                                                         const Options& options) {
   auto pmu = read_power_pmu(root);
   if (!pmu) return hpo::make_error(pmu.error());
   auto has = [&](const std::string& n) {
@@ -89,53 +119,89 @@ hpo::Result<std::unique_ptr<PerfSource>> PerfSource::open(const std::string& roo
       if (e.name == n) return true;
     return false;
   };
+  // psys (the platform) contains the package: only when there is no package counter.
+  const bool use_psys = !has("energy-pkg") && has("energy-psys");
   std::unique_ptr<PerfSource> src(new PerfSource());
+  src->ops_ = options.ops;
+  std::vector<std::string> what;
   for (const auto& e : pmu->events) {
     std::string base;
     ChannelKind kind = ChannelKind::kCpu;
     if (e.name == "energy-pkg") base = "cpu-package-";
     else if (e.name == "energy-ram") base = "dram-", kind = ChannelKind::kDram;
-    else continue;  // psys contains the package; cores/gpu are inside it
+    else if (e.name == "energy-psys" && use_psys) base = "platform-", kind = ChannelKind::kOther;
+    else continue;  // cores/gpu are inside the package
     for (std::size_t k = 0; k < pmu->cpus.size(); ++k) {
-      perf_event_attr attr{};
-      attr.type = static_cast<__u32>(pmu->type);
-      attr.size = sizeof attr;
-      attr.config = e.config;
-      const long fd = syscall(SYS_perf_event_open, &attr, -1, pmu->cpus[k], -1, 0);
+      const int fd = src->ops_.open_event(pmu->type, e.config, pmu->cpus[k]);
       if (fd < 0)
         return hpo::make_error("perf: perf_event_open(" + e.name + ", cpu " +
                                std::to_string(pmu->cpus[k]) + "): " +
-                               detail::explain_errno("power PMU", errno, "perf"));
-      src->fds_.push_back(static_cast<int>(fd));
+                               detail::explain_errno("power PMU", -fd, "perf"));
+      src->fds_.push_back(fd);
       src->scale_.push_back(e.scale_j);
-      src->channels_.push_back({base + std::to_string(k), "perf", kind});
+      Channel ch;
+      ch.component = base + std::to_string(k);
+      ch.source = "perf";
+      ch.kind = kind;
+      src->channels_.push_back(ch);
+      what.push_back(e.name + " (cpu " + std::to_string(pmu->cpus[k]) + ")");
     }
   }
   if (src->fds_.empty())
-    return hpo::make_error(std::string("perf: the power PMU has no energy-pkg or energy-ram event") +
-                           (has("energy-psys") ? " (only energy-psys, the whole platform; a VM's "
-                                                 "emulated PMU often shows only that)" : ""));
-  auto first = src->read_j();
-  if (!first) return hpo::make_error(first.error());
+    return hpo::make_error("perf: the power PMU has no energy-pkg, energy-ram or energy-psys event");
   src->first_.clear();
   for (int fd : src->fds_) {
     unsigned long long v = 0;
-    if (::read(fd, &v, sizeof v) != sizeof v) return hpo::make_error("perf: read failed");
+    if (!src->ops_.read_count(fd, &v))
+      return hpo::make_error(std::string("perf: read: ") + std::strerror(errno));
     src->first_.push_back(v);
   }
-  (void)notes;
+  if (options.probe_s > 0) {
+    auto ok = src->probe(options.probe_s, what);
+    if (!ok) return hpo::make_error(ok.error());
+  }
+  if (use_psys && notes)
+    notes->push_back("perf: no energy-pkg event; using energy-psys (whole platform) as the "
+                     "CPU-side counter");
   return src;
 }
 
+// Spins this thread (so a real package counter must move) and reads every ~0.5 ms until all
+// counters have advanced or probe_s is over.
+hpo::Result<void> PerfSource::probe(double probe_s, const std::vector<std::string>& what) {
+  std::vector<char> moved(fds_.size(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  const auto limit = start + std::chrono::duration<double>(probe_s);
+  volatile double sink = 1.0;
+  for (;;) {
+    for (int i = 0; i < 20000; ++i) sink = sink * 1.0000001 + 1e-9;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < fds_.size(); ++i) {
+      unsigned long long v = 0;
+      if (!moved[i] && ops_.read_count(fds_[i], &v) && v != first_[i]) moved[i] = 1;
+      done += moved[i] ? 1 : 0;
+    }
+    if (done == fds_.size()) return {};
+    if (std::chrono::steady_clock::now() >= limit) break;
+  }
+  std::string idle;
+  for (std::size_t i = 0; i < fds_.size(); ++i)
+    if (!moved[i]) idle += (idle.empty() ? "" : ", ") + what[i];
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.0f ms", probe_s * 1000);
+  return hpo::make_error("perf: " + idle + " opened but not counting over a " + ms +
+                         " busy probe (emulated PMU?); not used");
+}
+
 PerfSource::~PerfSource() {
-  for (int fd : fds_) ::close(fd);
+  for (int fd : fds_) ops_.close_event(fd);
 }
 
 hpo::Result<std::vector<double>> PerfSource::read_j() {
   std::vector<double> out(fds_.size());
   for (std::size_t i = 0; i < fds_.size(); ++i) {
     unsigned long long v = 0;
-    if (::read(fds_[i], &v, sizeof v) != sizeof v)
+    if (!ops_.read_count(fds_[i], &v))
       return hpo::make_error(std::string("perf: read: ") + std::strerror(errno));
     const unsigned long long base = i < first_.size() ? first_[i] : v;
     out[i] = static_cast<double>(v - base) * scale_[i];

@@ -182,6 +182,26 @@ hpo::Result<double> cgroup_cpu_s(const std::string& cgroup_dir) {
   return hpo::make_error(path + ": no usage_usec line");
 }
 
+TreeUsage cgroup_members(const std::string& cgroup_dir, const std::string& proc_root) {
+  TreeUsage u;
+  std::string procs, text;
+  if (!read_small((cgroup_dir + "/cgroup.procs").c_str(), &procs)) return u;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+  std::istringstream in(procs);
+  long pid = 0;
+  while (in >> pid) {
+    if (!read_small((proc_root + "/" + std::to_string(pid) + "/stat").c_str(), &text)) continue;
+    pid_t p = 0, pp = 0, pg = 0;
+    double cpu = 0, rss = 0;
+    if (!parse_proc_stat(text, ticks, page, &p, &pp, &pg, &cpu, &rss)) continue;
+    u.cpu_s += cpu;
+    u.rss_bytes += rss;
+    ++u.processes;
+  }
+  return u;
+}
+
 hpo::Result<double> machine_busy_cpu_s(const std::string& proc_root) {
   const std::string path = proc_root + "/stat";
   auto text = detail::read_text(path);

@@ -52,6 +52,9 @@ bool parse_proc_stat(const std::string& line, double ticks_per_s, double page_by
 
 // cpu.stat usage_usec of a cgroup v2 directory, in seconds.
 hpo::Result<double> cgroup_cpu_s(const std::string& cgroup_dir);
+// Resident memory and number of the live processes of a cgroup v2 directory (cgroup.procs,
+// then <proc_root>/PID/stat of each; processes that vanish meanwhile are skipped).
+TreeUsage cgroup_members(const std::string& cgroup_dir, const std::string& proc_root = "/proc");
 // Busy CPU seconds of the whole machine (all CPUs) from <proc_root>/stat.
 hpo::Result<double> machine_busy_cpu_s(const std::string& proc_root = "/proc");
 // CPU seconds of a thread clock (pthread_getcpuclockid); error once the thread has exited.

@@ -69,6 +69,9 @@ std::string GpSampler::Options::validate() const {
   if (n_starts < 1) return "n_starts: must be >= 1";
   if (max_iterations < 0) return "max_iterations: must be >= 0";
   if (cost_budget_trials < 0) return "cost_budget_trials: must be >= 0";
+  if (!(cost_exponent >= 0.0) || !std::isfinite(cost_exponent))
+    return "cost_exponent: must be a finite number >= 0";
+  if (startup_candidates < 1) return "startup_candidates: must be >= 1";
   if (!(parego_rho >= 0.0)) return "parego_rho: must be >= 0";
   return "";
 }
@@ -106,9 +109,36 @@ hpo::Params GpSampler::suggest(const hpo::StudyView& study, std::int64_t trial_n
                         [](const Observation& a, const Observation& b) { return a.number == b.number; }),
             obs.end());
   const auto n = static_cast<std::int64_t>(obs.size());
+
+  // Energy awareness (CArBO): the cost model, and alpha cooling over the trial budget.
+  EnergyCostModel cost_model;
+  double alpha = 0.0;
+  if (options_.energy_aware) {
+    cost_model.fit(study);
+    std::int64_t finished = 0;
+    for (const auto& t : study.trials) finished += hpo::is_finished(t.state) ? 1 : 0;
+    const std::int64_t budget = options_.cost_budget_trials > 0 ? options_.cost_budget_trials : 100;
+    alpha = cost_model.fitted()
+                ? options_.cost_exponent *
+                      EnergyCostModel::cooling_exponent(static_cast<double>(finished) / static_cast<double>(budget))
+                : 0.0;
+  }
+
   if (n < std::max<std::int64_t>(options_.n_startup_trials, 2) || enc.dim() == 0) {
-    // Random start-up; RandomSampler also redraws rather than repeat a running trial.
-    return RandomSampler({options_.seed}).suggest(study, trial_number);
+    // Random start-up; RandomSampler also redraws rather than repeat a running trial. When
+    // energy-aware with an informative cost model: a cost-effective initial design, the best
+    // of `startup_candidates` random draws by spread against predicted energy.
+    const hpo::Params first = RandomSampler({options_.seed}).suggest(study, trial_number);
+    if (alpha <= 0.0 || !cost_model.informative()) return first;
+    std::vector<hpo::Params> cands{first};
+    for (int k = 1; k < options_.startup_candidates; ++k)
+      cands.push_back(RandomSampler({options_.seed ^ splitmix64(static_cast<std::uint64_t>(k))})
+                          .suggest(study, trial_number));
+    std::vector<hpo::Params> existing;
+    for (const auto& t : study.trials)
+      if (t.number != trial_number && t.state != hpo::TrialState::kInterrupted)
+        existing.push_back(t.params);
+    return cands[cost_model.pick_cost_effective(study.space, cands, existing, alpha)];
   }
 
   // Targets per channel: one per objective for 1-2 objectives, one ParEGO scalarization beyond.
@@ -249,20 +279,8 @@ hpo::Params GpSampler::suggest(const hpo::StudyView& study, std::int64_t trial_n
     for (std::size_t i = 0; i < idx.size() && i < 8; ++i) anchors.push_back(obs[static_cast<std::size_t>(idx[i])].x);
   }
 
-  // Energy awareness (CArBO): log acquisition - alpha * log(predicted kWh).
-  EnergyCostModel cost_model;
-  double alpha = 0.0;
-  if (options_.energy_aware) {
-    cost_model.fit(study);
-    std::int64_t finished = 0;
-    for (const auto& t : study.trials) finished += hpo::is_finished(t.state) ? 1 : 0;
-    const std::int64_t budget = options_.cost_budget_trials > 0 ? options_.cost_budget_trials : 100;
-    alpha = cost_model.fitted()
-                ? EnergyCostModel::cooling_exponent(static_cast<double>(finished) / static_cast<double>(budget))
-                : 0.0;
-  }
   auto log_cost = [&](const Eigen::VectorXd& x) {
-    return std::log(cost_model.predict_kwh(study.space, enc.decode(x)));
+    return cost_model.predict_log_kwh(study.space, enc.decode(x));
   };
 
   // Acquisition as a function of the posterior (mean, sigma) per channel.
@@ -380,6 +398,8 @@ std::unique_ptr<hpo::Sampler> GpSampler::create(const hpo::ComponentSpec& spec,
   o.max_iterations = static_cast<int>(r.integer("max_iterations", o.max_iterations));
   o.energy_aware = r.boolean("energy_aware", o.energy_aware);
   o.cost_budget_trials = r.integer("cost_budget_trials", o.cost_budget_trials);
+  o.cost_exponent = r.number("cost_exponent", o.cost_exponent);
+  o.startup_candidates = static_cast<int>(r.integer("startup_candidates", o.startup_candidates));
   o.parego_rho = r.number("parego_rho", o.parego_rho);
   r.finish();
   if (o.cost_budget_trials == 0 && context.study && context.study->budget.trials)

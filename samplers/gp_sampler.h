@@ -15,8 +15,9 @@
 // in O(n^2). Running trials are added as kriging-believer fantasies (posterior mean as the
 // observation) so parallel proposals differ. Failed, pruned and interrupted trials are left
 // out of the regression. With `energy_aware: true` the log acquisition is reduced by
-// alpha * log(predicted kWh), alpha cooling from 1 to 0 over the trial budget (CArBO, Lee et
-// al., 2020), the cost predicted by samplers/energy_cost_model.h.
+// alpha * log(predicted kWh), alpha cooling from cost_exponent to 0 over the trial budget
+// (CArBO, Lee et al., 2020), the cost predicted by samplers/energy_cost_model.h, and start-up
+// trials after the first few follow its cost-effective initial design.
 //
 //   sampler: {type: gp, seed: 7, n_startup_trials: 10, energy_aware: true}
 #pragma once
@@ -50,6 +51,8 @@ class GpSampler final : public hpo::Sampler {
     bool energy_aware = false;     // divide the acquisition by predicted cost^alpha (CArBO)
     std::int64_t cost_budget_trials = 0;  // trials over which alpha cools 1 -> 0; 0: the
                                           // study's trial budget, or 100 without one
+    double cost_exponent = 2.0;    // energy-aware: alpha = cost_exponent * (1 - used/budget)
+    int startup_candidates = 16;   // energy-aware start-up: random draws per cost-effective pick
     double parego_rho = 0.05;      // augmentation of the Chebyshev scalarization
     std::string validate() const;
   };

@@ -22,8 +22,6 @@ using detail::DimInfo;
 using detail::ParamCodec;
 using detail::ParzenEstimator;
 
-constexpr std::int64_t kStartupDraws = 3;  // energy-aware start-up: cheapest of this many
-
 // l(x) and g(x) over a group of parameters (codec indices).
 struct Model {
   std::vector<std::size_t> codecs;
@@ -88,6 +86,9 @@ std::string TpeSampler::Options::validate() const {
   if (max_good < 1) return "max_good: must be >= 1";
   if (!(prior_weight > 0.0)) return "prior_weight: must be > 0";
   if (budget_trials < 1) return "budget_trials: must be >= 1";
+  if (!(cost_exponent >= 0.0) || !std::isfinite(cost_exponent))
+    return "cost_exponent: must be a finite number >= 0";
+  if (startup_candidates < 1) return "startup_candidates: must be >= 1";
   return "";
 }
 
@@ -106,18 +107,22 @@ hpo::Params TpeSampler::suggest(const hpo::StudyView& study, std::int64_t trial_
                                               static_cast<double>(options_.budget_trials));
   }
   if (static_cast<int>(split.n_complete) < std::max(1, options_.n_startup_trials)) {
-    // Cost-effective initial design (CArBO): once energy has been measured, the cheapest
-    // predicted of a few random draws, so start-up trials still spread over the space.
-    auto best = random_proposal(study, options_.seed, trial_number);
-    if (!cost || !cost->fitted() || alpha <= 0.0) return best;
-    double best_kwh = cost->predict_kwh(study.space, best);
-    for (std::int64_t k = 1; k < kStartupDraws; ++k) {
-      auto p = random_proposal(study, options_.seed ^ splitmix64(static_cast<std::uint64_t>(k)),
-                               trial_number);
-      const double kwh = cost->predict_kwh(study.space, p);
-      if (kwh < best_kwh) best = std::move(p), best_kwh = kwh;
-    }
-    return best;
+    // Cost-effective initial design (CArBO): once the cost model has enough measured trials,
+    // the candidate of `startup_candidates` random draws that best trades distance to the
+    // trials already run against predicted energy, so start-up trials spread where it is cheap.
+    auto first = random_proposal(study, options_.seed, trial_number);
+    if (!cost || !cost->informative() || alpha <= 0.0) return first;
+    std::vector<hpo::Params> cands{std::move(first)};
+    for (int k = 1; k < options_.startup_candidates; ++k)
+      cands.push_back(random_proposal(
+          study, options_.seed ^ splitmix64(static_cast<std::uint64_t>(k)), trial_number));
+    std::vector<hpo::Params> existing;
+    for (const auto& t : study.trials)
+      if (t.number != trial_number && t.state != hpo::TrialState::kInterrupted)
+        existing.push_back(t.params);
+    const auto pick = cost->pick_cost_effective(study.space, cands, existing,
+                                                alpha * options_.cost_exponent);
+    return std::move(cands[pick]);
   }
 
   const auto& space = study.space;
@@ -185,7 +190,7 @@ hpo::Params TpeSampler::suggest(const hpo::StudyView& study, std::int64_t trial_
       params[p.name] = codecs[k].decode(space, x[0]);
     }
     if (cost && cost->fitted() && alpha > 0.0)
-      score -= alpha * std::log(cost->predict_kwh(space, params));
+      score -= alpha * options_.cost_exponent * cost->predict_log_kwh(space, params);
     cands.emplace_back(score, std::move(params));
   }
   std::stable_sort(cands.begin(), cands.end(),
@@ -211,6 +216,8 @@ std::unique_ptr<hpo::Sampler> TpeSampler::create(const hpo::ComponentSpec& spec,
   o.constant_liar = r.boolean("constant_liar", o.constant_liar);
   o.energy_aware = r.boolean("energy_aware", o.energy_aware);
   o.budget_trials = static_cast<int>(r.integer("budget_trials", o.budget_trials));
+  o.cost_exponent = r.number("cost_exponent", o.cost_exponent);
+  o.startup_candidates = static_cast<int>(r.integer("startup_candidates", o.startup_candidates));
   r.finish();
   if (auto e = o.validate(); !e.empty()) {
     const auto colon = e.find(':');

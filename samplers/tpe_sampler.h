@@ -16,8 +16,9 @@
 //   trials join the bad group, so parallel proposals move away from them; a proposal equal to
 //   a running trial's values is never returned.
 // - energy_aware (CArBO, Lee et al., 2020): each candidate's score is reduced by
-//   alpha * log(predicted energy_kwh), alpha cooling from 1 to 0 as trials are spent
-//   (budget_trials), using samplers::EnergyCostModel.
+//   cost_exponent * alpha * log(predicted energy_kwh), alpha cooling from 1 to 0 as trials are
+//   spent (budget_trials), using samplers::EnergyCostModel; start-up trials after the first
+//   few follow a cost-effective initial design (EnergyCostModel::pick_cost_effective).
 //
 //   sampler: {type: tpe, seed: 7, n_startup_trials: 10, multivariate: true}
 #pragma once
@@ -45,6 +46,8 @@ class TpeSampler final : public hpo::Sampler {
     bool constant_liar = true;   // running trials count as bad
     bool energy_aware = false;   // divide acquisition by predicted energy^alpha (CArBO)
     int budget_trials = 100;     // trial budget for cost cooling (the study's, when known)
+    double cost_exponent = 2.0;  // energy-aware: cost^(cost_exponent * alpha) divides the EI
+    int startup_candidates = 16; // energy-aware start-up: random draws per cost-effective pick
     std::string validate() const;  // "" or "field: rule"
   };
 

@@ -16,7 +16,8 @@ namespace {
 constexpr const char* kUsage = R"(usage: ecohpo compare STUDY.h5... [--target-hv F | --target METRIC=VALUE]
                       [--reference-hv V] [--metric NAME] [-o REPORT_DIR]
 
-Groups studies by sampler (type, plus "+energy-aware" when energy_aware: true) and reports,
+Groups studies by sampler (type, plus "+energy-aware" when energy_aware: true, plus
+"+<type>-pruner" when the study prunes, e.g. random+pareto-pruner) and reports,
 as medians with quartiles over the studies of each group (seeds): the cumulative energy
 (every trial attempt plus the optimizer's own sampler_kwh, in trial-number order) needed to
 reach the target, the final hypervolume, the best metric, the total energy and the

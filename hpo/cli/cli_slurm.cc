@@ -216,6 +216,9 @@ int cmd_slurm_wrapper(const std::vector<std::string>& args) {
   hpo::LocalExecutor::Options lo;
   lo.slots = 1;
   lo.grace_s = w.grace_s;
+  // Slurm's own cgroup already bounds the job step; sub-cgroups inside it could outlive a
+  // killed wrapper and block Slurm's cleanup, so the step's trial is read through /proc.
+  lo.cgroups = "off";
   hpo::LocalExecutor executor(lo, meter.meter.get());
   hpo::LaunchRequest req;
   req.argv = w.command;

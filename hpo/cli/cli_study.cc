@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -220,6 +221,26 @@ int run_spec(const hpo::StudySpec& spec, const hpo::Registry& registry, const Ru
     for (const auto& w : carbon.warnings()) std::cerr << "ecohpo: " << w << "\n";
   }
   hpo::StudyParts parts = hpo::make_study_parts(spec, registry, meter.meter.get(), &carbon);
+  if (spec.gpus_per_trial > 0 && spec.executor.type == "local") {
+    // Slurm allocates GPUs itself (--gpus-per-task); here the coordinator hands them out.
+    const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+    auto pool = hpo::GpuPool::make(
+        spec.gpus_per_trial, meter.meter ? meter.meter->gpus() : std::vector<meters::GpuDevice>{},
+        visible ? std::optional<std::string>(visible) : std::nullopt,
+        parts.executor->slots() * spec.gpus_per_trial);
+    if (!pool.ok()) {
+      std::cerr << "ecohpo: " << spec.source_path << ": /gpus_per_trial: " << pool.error() << "\n";
+      return 2;
+    }
+    if (!flags.quiet) {
+      for (const auto& n : pool.value().notes()) std::cerr << "ecohpo: " << n << "\n";
+      if (pool.value().max_concurrent_trials() < parts.executor->slots())
+        std::cerr << "ecohpo: " << pool.value().size() << " GPU(s) for gpus_per_trial "
+                  << spec.gpus_per_trial << ": at most " << pool.value().max_concurrent_trials()
+                  << " trial(s) run at once\n";
+    }
+    parts.gpus = std::move(pool).value();
+  }
 
   hpo::StudyInfo info = hpo::make_study_info(spec);
   auto store = hpo::StudyStore::open(storage, &info);

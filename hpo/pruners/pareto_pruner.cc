@@ -3,22 +3,50 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <variant>
 
 namespace hpo {
 namespace {
 
 constexpr double kUnknown = -std::numeric_limits<double>::infinity();  // best possible
 
-// Linear extrapolation of a cumulative figure (energy, elapsed time) at its measured rate.
-double extrapolate_rate(const std::vector<std::pair<std::int64_t, double>>& series,
-                        std::int64_t target_step) {
-  const auto [s_last, y_last] = series.back();
-  if (s_last >= target_step) return y_last;
-  double rate = 0.0;
-  const auto [s_first, y_first] = series.front();
-  if (series.size() >= 2 && s_last > s_first) rate = (y_last - y_first) / double(s_last - s_first);
-  if (!(rate > 0.0)) rate = y_last / double(std::max<std::int64_t>(s_last, 1));
-  return y_last + rate * double(target_step - s_last);
+// An integer value of parameter `name` of `trial` (ints, and floats holding an integer).
+std::optional<std::int64_t> integer_param(const Trial& trial, const std::string& name) {
+  auto it = trial.params.find(name);
+  if (it == trial.params.end()) return std::nullopt;
+  if (const auto* i = std::get_if<std::int64_t>(&it->second)) return *i;
+  if (const auto* d = std::get_if<double>(&it->second))
+    if (std::isfinite(*d) && *d == std::floor(*d) && std::abs(*d) < 1e15)
+      return static_cast<std::int64_t>(*d);
+  return std::nullopt;
+}
+
+// Seconds `trial` still needs to reach `target`: the steps left times the time per step
+// between its first and last report (so a start-up phase before the first report is not
+// extrapolated); the average time per step when the reports span no time.
+double seconds_left(const Trial& trial, std::int64_t target) {
+  const Report& first = trial.reports.front();
+  const Report& last = trial.reports.back();
+  if (last.step >= target) return 0.0;
+  double per_step = 0.0;
+  if (last.step > first.step && last.elapsed_s > first.elapsed_s)
+    per_step = (last.elapsed_s - first.elapsed_s) / double(last.step - first.step);
+  else if (last.elapsed_s > 0.0)
+    per_step = last.elapsed_s / double(std::max<std::int64_t>(last.step, 1));
+  return per_step * double(target - last.step);
+}
+
+// Energy per second (kWh/s) of `trial` so far: its average power since it started (start-up
+// included, which keeps the projection low rather than high), or, before the meter has
+// charged it anything, the median of complete trials' energy / duration.
+double power_kwh_per_s(const StudyView& study, const Trial& trial) {
+  const Report& last = trial.reports.back();
+  if (last.energy_kwh > 0.0 && last.elapsed_s > 0.0) return last.energy_kwh / last.elapsed_s;
+  std::vector<double> powers;
+  for (const auto& t : study.trials)
+    if (t.state == TrialState::kComplete && t.duration_s > 0.0 && t.energy.energy_kwh > 0.0)
+      powers.push_back(t.energy.energy_kwh / t.duration_s);
+  return powers.empty() ? 0.0 : percentile_of(powers, 50.0);
 }
 
 std::string objective_text(const std::vector<Objective>& objs, const Point& p) {
@@ -71,28 +99,60 @@ std::string ParetoPruner::Options::validate() const {
   return "";
 }
 
+std::optional<ParetoPruner::FinalStep> ParetoPruner::final_step(const StudyView& study,
+                                                                 const Trial& trial) const {
+  if (options_.max_step > 0) return FinalStep{options_.max_step, true};
+  if (!options_.steps_param.empty())
+    if (auto v = integer_param(trial, options_.steps_param)) return FinalStep{*v, true};
+  std::vector<const Trial*> done;  // complete trials with reports
+  std::int64_t largest = 0;
+  bool same = true;
+  for (const auto& t : study.trials) {
+    if (t.state != TrialState::kComplete || t.reports.empty()) continue;
+    const std::int64_t s = t.reports.back().step;
+    if (!done.empty() && s != done.front()->reports.back().step) same = false;
+    largest = done.empty() ? s : std::max(largest, s);
+    done.push_back(&t);
+  }
+  if (done.empty()) return std::nullopt;
+  if (same) return FinalStep{largest, true};
+  // Steps differ between trials: look for the integer parameter that explains them all.
+  for (const auto& [name, value] : trial.params) {
+    const auto mine = integer_param(trial, name);
+    if (!mine) continue;
+    std::optional<std::int64_t> offset;
+    bool explains = true;
+    for (const Trial* t : done) {
+      const auto v = integer_param(*t, name);
+      if (!v || (offset && t->reports.back().step - *v != *offset)) {
+        explains = false;
+        break;
+      }
+      offset = t->reports.back().step - *v;
+    }
+    if (explains) return FinalStep{*mine + *offset, true};
+  }
+  return FinalStep{largest, false};
+}
+
 std::optional<Point> ParetoPruner::project(const StudyView& study, const Trial& trial) const {
   if (trial.reports.empty()) return std::nullopt;
-  std::int64_t target = options_.max_step;
-  if (target == 0)
-    for (const auto& t : study.trials)
-      if (t.state == TrialState::kComplete)
-        for (const auto& r : t.reports) target = std::max(target, r.step);
-  if (target <= 0) return std::nullopt;
+  const auto final = final_step(study, trial);
+  if (!final || final->step <= 0) return std::nullopt;
+  const std::int64_t target = final->step;
 
-  std::vector<std::pair<std::int64_t, double>> energy, elapsed;
-  for (const auto& r : trial.reports) {
-    energy.emplace_back(r.step, r.energy_kwh);
-    elapsed.emplace_back(r.step, r.elapsed_s);
-  }
-  const double energy_kwh = extrapolate_rate(energy, target);
+  // Cumulative figures grow with the steps left only when the trial's final step is known;
+  // otherwise it may end now and they stay at their current (lower-bound) values.
+  const Report& last = trial.reports.back();
+  const double more_s = final->known ? seconds_left(trial, target) : 0.0;
+  const double energy_kwh = last.energy_kwh + power_kwh_per_s(study, trial) * more_s;
   Point q;
   for (const auto& obj : study.objectives) {
     double v = kUnknown;
     if (obj.name == "energy_kwh") {
       v = to_minimization(energy_kwh, obj.direction);
     } else if (obj.name == "duration_s") {
-      v = to_minimization(extrapolate_rate(elapsed, target), obj.direction);
+      v = to_minimization(last.elapsed_s + more_s, obj.direction);
     } else if (obj.name == "co2e_kg") {
       std::vector<double> ratios;
       for (const auto& t : study.trials)
@@ -103,17 +163,18 @@ std::optional<Point> ParetoPruner::project(const StudyView& study, const Trial& 
     } else if (!is_builtin_objective(obj.name)) {
       auto curve = metric_curve(trial, obj.name);
       if (!curve.empty()) {
-        const double last = to_minimization(curve.back().second, obj.direction);
+        double best = std::numeric_limits<double>::infinity();  // best so far (min. form)
+        for (const auto& [st, y] : curve) best = std::min(best, to_minimization(y, obj.direction));
         if (curve.size() > static_cast<std::size_t>(options_.fit_points))
           curve.erase(curve.begin(), curve.end() - options_.fit_points);
         double fit = curve.back().first >= target
                          ? curve.back().second
                          : extrapolate_curve(curve, target);
-        v = std::min(to_minimization(fit, obj.direction), last);  // never worse than now
+        v = std::min(to_minimization(fit, obj.direction), best);  // never worse than so far
         // Clip to the range any trial has shown (reports and final values).
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
         for (const auto& t : study.trials) {
-          for (const auto& [s, y] : metric_curve(t, obj.name)) {
+          for (const auto& [st, y] : metric_curve(t, obj.name)) {
             lo = std::min(lo, to_minimization(y, obj.direction));
             hi = std::max(hi, to_minimization(y, obj.direction));
           }
@@ -169,6 +230,7 @@ std::unique_ptr<Pruner> ParetoPruner::create(const ComponentSpec& spec, const Fa
   o.min_steps = r.integer("min_steps", o.min_steps);
   o.min_trials = r.integer("min_trials", o.min_trials);
   o.max_step = r.integer("max_step", o.max_step);
+  o.steps_param = r.string("steps_param", o.steps_param);
   o.fit_points = r.integer("fit_points", o.fit_points);
   r.finish();
   throw_if_invalid(r, o.validate());

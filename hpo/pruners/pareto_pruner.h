@@ -4,21 +4,30 @@
 // trial that is slow to learn but cheap is kept as long as it may still reach the front.
 //
 // The model (docs/stopping.md):
-// - final step T: `max_step`, or the largest step reported by a complete trial;
+// - final step T of this trial: `max_step` if given; else the value of the trial's
+//   `steps_param` parameter if given; else, when complete trials all ended at one step, that
+//   step; else, when an integer parameter explains every complete trial's final step (final
+//   step = value + a constant offset, e.g. `epochs`), that parameter's value plus the offset
+//   ("auto"); else T is unknown (see energy below);
 // - each objective the trial reports: its learning curve over the last `fit_points` reports
 //   fitted by y = a + b (t+1)^-c (least squares in a, b for c in {0.25, 0.5, 1, 2}, best fit
-//   kept; a saturating inverse-power law), evaluated at T, never worse than the last report
-//   (projections stay optimistic) and clipped to the range any trial has reported;
-// - energy_kwh (duration_s): the energy (elapsed time) at the last report plus the measured
-//   rate per step (slope between first and last report) times the steps left; co2e_kg: that
-//   energy times the complete trials' median kg per kWh;
+//   kept; a saturating inverse-power law), evaluated at T (the largest step of complete trials
+//   when T is unknown), never worse than the best value reported so far (real curves are
+//   noisy; projections stay optimistic) and clipped to the range any trial has reported;
+// - energy_kwh: the energy at the last report plus the trial's average power so far (the
+//   complete trials' median power when no energy has been read yet) times the time it still
+//   needs, which is the steps left times the time per step measured between its first and
+//   last report (start-up cost such as data loading is not extrapolated, and the coarse
+//   energy readings of a short trial are not differentiated); duration_s: elapsed time plus
+//   that time; co2e_kg: the energy times the complete trials' median kg per kWh. When T is
+//   unknown the trial may end now, so these stay at their current values (lower bounds);
 // - an objective that cannot be projected (not reported, cpu_s, unknown intensity) is taken
 //   as the best possible, so it can never cause a prune;
 // - dominated with margin: some front member f has f_k <= q_k - margin * spread_k in every
 //   objective k (minimization form), spread_k the range of objective k over complete trials.
 // Requires `min_steps` reports and `min_trials` complete trials.
 //
-//   pruner: {type: pareto, margin: 0.05, min_steps: 3, min_trials: 5}
+//   pruner: {type: pareto, margin: 0.02, min_steps: 3, min_trials: 5}
 #pragma once
 
 #include <cstdint>
@@ -37,10 +46,11 @@ namespace hpo {
 class ParetoPruner final : public Pruner {
  public:
   struct Options {
-    double margin = 0.05;          // relative to each objective's spread over complete trials
+    double margin = 0.02;          // relative to each objective's spread over complete trials
     std::int64_t min_steps = 3;    // reports the trial must have made
     std::int64_t min_trials = 5;   // complete trials (the front) required
-    std::int64_t max_step = 0;     // final step; 0 = largest step of complete trials
+    std::int64_t max_step = 0;     // final step of every trial; 0 = per trial (see above)
+    std::string steps_param;       // parameter holding a trial's final step; "" = auto
     std::int64_t fit_points = 5;   // last reports used for the curve fit
     std::string validate() const;
   };
@@ -51,6 +61,14 @@ class ParetoPruner final : public Pruner {
   // The projected final point of `trial` in minimization form (-inf where unknown); nullopt
   // when the model lacks what it needs (no final step known, no reports).
   std::optional<Point> project(const StudyView& study, const Trial& trial) const;
+
+  // The final step of `trial` (see above) and whether it is known; nullopt when no complete
+  // trial has reported a step and neither `max_step` nor `steps_param` gives one.
+  struct FinalStep {
+    std::int64_t step = 0;
+    bool known = false;
+  };
+  std::optional<FinalStep> final_step(const StudyView& study, const Trial& trial) const;
 
   static std::unique_ptr<Pruner> create(const ComponentSpec& spec, const FactoryContext& ctx);
 

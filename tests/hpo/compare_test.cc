@@ -303,6 +303,23 @@ TEST(CompareSpread, Quantiles) {
   EXPECT_TRUE(std::isnan(s.median));
   EXPECT_EQ(sampler_group("gp", true), "gp+energy-aware");
   EXPECT_EQ(sampler_group("gp", false), "gp");
+  EXPECT_EQ(sampler_group("random", false, "pareto"), "random+pareto-pruner");
+  EXPECT_EQ(sampler_group("tpe", true, "pareto"), "tpe+energy-aware+pareto-pruner");
+  EXPECT_EQ(sampler_group("tpe", true, ""), "tpe+energy-aware");
+}
+
+TEST(CompareGroups, APrunedStudyIsNotPooledWithThePlainSampler) {
+  TempDir dir{"compare-pruner"};
+  const auto plain = write_study(dir, "plain", "random", false, 1,
+                                 {{0, 0, TrialState::kComplete, 0.5, 1.0, 0.0}});
+  const auto pruned = write_study(dir, "pruned", "random", false, 1,
+                                  {{0, 0, TrialState::kComplete, 0.75, 2.0, 0.0}}, "pareto");
+  const auto r = compare_studies({load_compare_input(plain), load_compare_input(pruned)}, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->groups.size(), 2u);
+  EXPECT_EQ(r->groups[0].group, "random");
+  EXPECT_EQ(r->groups[1].group, "random+pareto-pruner");
+  EXPECT_EQ(r->groups[1].studies, 1);
 }
 
 }  // namespace

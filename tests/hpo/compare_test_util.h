@@ -22,7 +22,8 @@ struct Rec {
 
 inline std::filesystem::path write_study(const TempDir& dir, const std::string& name,
                                          const std::string& sampler, bool energy_aware, int seed,
-                                         const std::vector<Rec>& recs) {
+                                         const std::vector<Rec>& recs,
+                                         const std::string& pruner = "") {
   StudyInfo info;
   info.name = name;
   info.source_text = "name: " + name + "\n";
@@ -32,6 +33,7 @@ inline std::filesystem::path write_study(const TempDir& dir, const std::string& 
                {"sampler", {{"type", sampler},
                             {"options", {{"seed", seed}, {"energy_aware", energy_aware}}},
                             {"key", "/sampler"}}}};
+  if (!pruner.empty()) info.spec["pruner"] = {{"type", pruner}, {"options", nlohmann::json::object()}, {"key", "/pruner"}};
   const auto path = dir / (name + ".h5");
   auto store = StudyStore::open(path, &info);
   for (const auto& r : recs) {

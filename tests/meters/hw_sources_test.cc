@@ -1,10 +1,16 @@
-// perf PMU sysfs parsing, MSR registers in fake device files, the TDP table and the estimate,
-// /proc parsing. (perf_event_open itself needs a real power PMU: not testable here.)
+// perf PMU sysfs parsing, the perf source through injected event calls and through the real
+// perf_event_open syscall (where this machine has a power PMU), MSR registers in fake device
+// files, the TDP table and the estimate, /proc parsing.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <map>
+#include <sys/syscall.h>
+#include <fstream>
 
 #include "fake_powercap.h"
 #include "meters/cpu_tdp.h"
@@ -68,6 +74,159 @@ TEST(PerfPmu, MissingPmuIsAnError) {
   auto p = meters::read_power_pmu("/nonexistent/power");
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().find("/nonexistent/power/type"), std::string::npos);
+}
+
+// A fake PMU tree: energy-pkg and energy-ram on two sockets, or energy-psys alone.
+std::string fake_pmu(const TempDir& d, bool psys_only) {
+  const auto& r = d.path();
+  write_file(r + "/type", "23\n");
+  write_file(r + "/cpumask", psys_only ? "0\n" : "0,4\n");
+  write_file(r + "/events/energy-psys", "event=0x05\n");
+  write_file(r + "/events/energy-psys.scale", "0.5\n");
+  if (!psys_only) {
+    write_file(r + "/events/energy-pkg", "event=0x02\n");
+    write_file(r + "/events/energy-pkg.scale", "0.25\n");
+    write_file(r + "/events/energy-ram", "event=0x03\n");
+    write_file(r + "/events/energy-ram.scale", "0.125\n");
+  }
+  return r;
+}
+
+// Injected event calls: every read of an event advances its count by `step` (0 = frozen).
+struct FakeEvents {
+  std::map<int, unsigned long long> count, step;
+  std::vector<std::string> opened;  // "type/config/cpu"
+  std::vector<int> closed;
+  int fail_errno = 0;
+  meters::PerfEventOps ops() {
+    meters::PerfEventOps o;
+    o.open_event = [this](int type, unsigned long long config, int cpu) {
+      if (fail_errno) return -fail_errno;
+      opened.push_back(std::to_string(type) + "/" + std::to_string(config) + "/" +
+                       std::to_string(cpu));
+      const int fd = 100 + static_cast<int>(opened.size());
+      count[fd] = 1000;
+      step[fd] = config == 3 ? 0 : 8;  // dram frozen unless the test changes it
+      return fd;
+    };
+    o.read_count = [this](int fd, unsigned long long* v) {
+      count[fd] += step[fd];
+      *v = count[fd];
+      return true;
+    };
+    o.close_event = [this](int fd) { closed.push_back(fd); };
+    return o;
+  }
+};
+
+TEST(PerfSource, InjectedEventsAreOpenedPerSocketScaledAndClosed) {
+  TempDir d;
+  FakeEvents fake;
+  meters::PerfSource::Options o;
+  o.ops = fake.ops();
+  o.ops.open_event = [&fake, open = o.ops.open_event](int t, unsigned long long c, int cpu) {
+    const int fd = open(t, c, cpu);
+    fake.step[fd] = 8;  // everything counts
+    return fd;
+  };
+  {
+    auto s = meters::PerfSource::open(fake_pmu(d, false), nullptr, o);
+    ASSERT_TRUE(s) << s.error();
+    // pkg and ram on cpus 0 and 4; psys is not added on top of the package.
+    EXPECT_EQ(fake.opened, (std::vector<std::string>{"23/2/0", "23/2/4", "23/3/0", "23/3/4"}));
+    ASSERT_EQ((*s)->channels().size(), 4u);
+    EXPECT_EQ((*s)->channels()[0].component, "cpu-package-0");
+    EXPECT_EQ((*s)->channels()[3].component, "dram-1");
+    EXPECT_EQ((*s)->channels()[3].kind, meters::ChannelKind::kDram);
+    const unsigned long long pkg0 = fake.count[101];
+    auto j = (*s)->read_j();
+    ASSERT_TRUE(j) << j.error();
+    // Joules since open = (count now - count at open) x scale.
+    EXPECT_DOUBLE_EQ((*j)[0], static_cast<double>(pkg0 + 8 - 1008) * 0.25);
+    EXPECT_DOUBLE_EQ((*j)[2], static_cast<double>(fake.count[103] - 1008) * 0.125);
+  }
+  EXPECT_EQ(fake.closed.size(), 4u);
+}
+
+TEST(PerfSource, PsysAloneIsUsedAsThePlatform) {
+  TempDir d;
+  FakeEvents fake;
+  meters::PerfSource::Options o;
+  o.ops = fake.ops();
+  std::vector<std::string> notes;
+  auto s = meters::PerfSource::open(fake_pmu(d, true), &notes, o);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(fake.opened, (std::vector<std::string>{"23/5/0"}));
+  ASSERT_EQ((*s)->channels().size(), 1u);
+  EXPECT_EQ((*s)->channels()[0].component, "platform-0");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("energy-psys"), std::string::npos);
+}
+
+TEST(PerfSource, CounterThatDoesNotAdvanceIsRefusedNotZero) {
+  TempDir d;
+  FakeEvents fake;  // dram (config 3) frozen
+  meters::PerfSource::Options o;
+  o.ops = fake.ops();
+  o.probe_s = 0.02;
+  auto s = meters::PerfSource::open(fake_pmu(d, false), nullptr, o);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("energy-ram (cpu 0), energy-ram (cpu 4) opened but not counting"),
+            std::string::npos)
+      << s.error();
+  EXPECT_NE(s.error().find("emulated PMU?"), std::string::npos);
+  EXPECT_EQ(fake.closed.size(), 4u);  // nothing leaks on the error path
+}
+
+TEST(PerfSource, OpenFailureIsExplained) {
+  TempDir d;
+  FakeEvents fake;
+  fake.fail_errno = EACCES;
+  meters::PerfSource::Options o;
+  o.ops = fake.ops();
+  auto s = meters::PerfSource::open(fake_pmu(d, true), nullptr, o);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("perf_event_open(energy-psys, cpu 0)"), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("perf_event_paranoid"), std::string::npos) << s.error();
+}
+
+// The real syscall path on this machine's power PMU: open every listed event, read 64-bit
+// counts, scale, close; and the source either counts or says it does not (never a zero).
+TEST(PerfSource, RealSyscallPath) {
+  const std::string root = "/sys/bus/event_source/devices/power";
+  auto pmu = meters::read_power_pmu(root);
+  if (!pmu) GTEST_SKIP() << "no power PMU on this machine: " << pmu.error();
+  const auto sys = meters::PerfEventOps::system();
+  for (const auto& e : pmu->events) {
+    const int fd = sys.open_event(pmu->type, e.config, pmu->cpus[0]);
+    if (fd == -EACCES || fd == -EPERM)
+      GTEST_SKIP() << "perf_event_open refused (perf_event_paranoid / CAP_PERFMON): "
+                   << std::strerror(-fd);
+    ASSERT_GE(fd, 0) << e.name << ": " << std::strerror(-fd);
+    unsigned long long a = 0, b = 0;
+    ASSERT_TRUE(sys.read_count(fd, &a)) << e.name;
+    volatile double sink = 1;
+    for (int i = 0; i < 2000000; ++i) sink = sink * 1.0000001;
+    ASSERT_TRUE(sys.read_count(fd, &b)) << e.name;
+    EXPECT_GE(b, a) << e.name << ": a 64-bit kernel count never goes back";
+    EXPECT_GE(static_cast<double>(b - a) * e.scale_j, 0.0);
+    sys.close_event(fd);
+  }
+  std::vector<std::string> notes;
+  auto s = meters::PerfSource::open(root, &notes);
+  if (s) {
+    // A counting PMU: the energy since open grows while we burn CPU.
+    volatile double sink = 1;
+    for (int i = 0; i < 20000000; ++i) sink = sink * 1.0000001;
+    auto j = (*s)->read_j();
+    ASSERT_TRUE(j) << j.error();
+    double total = 0;
+    for (double v : *j) total += v;
+    EXPECT_GT(total, 0.0);
+  } else {
+    // An emulated PMU (a VM): opened fine, refused by the probe with the reason.
+    EXPECT_NE(s.error().find("opened but not counting"), std::string::npos) << s.error();
+  }
 }
 
 // A fake /dev/cpu/0/msr: a sparse regular file with 8-byte registers at their addresses.
@@ -230,6 +389,20 @@ TEST(ProcStat, CgroupCpuStatAndMachineStat) {
   auto b = meters::machine_busy_cpu_s(d.path());
   ASSERT_TRUE(b);
   EXPECT_DOUBLE_EQ(*b, 150.0 / static_cast<double>(sysconf(_SC_CLK_TCK)));
+}
+
+TEST(ProcStat, CgroupMembersSumResidentMemory) {
+  TempDir d;
+  // pid 12 is listed but already gone from /proc: skipped.
+  write_file(d.path() + "/cg/cgroup.procs", "10\n11\n12\n");
+  write_file(d.path() + "/proc/10/stat",
+             "10 (a) S 1 10 10 0 -1 0 0 0 0 0 5 5 0 0 20 0 1 0 100 1000 100 1\n");
+  write_file(d.path() + "/proc/11/stat",
+             "11 (b c) R 1 99 99 0 -1 0 0 0 0 0 5 5 0 0 20 0 1 0 100 1000 50 1\n");
+  const auto u = meters::cgroup_members(d.path() + "/cg", d.path() + "/proc");
+  EXPECT_EQ(u.processes, 2);
+  EXPECT_DOUBLE_EQ(u.rss_bytes, 150.0 * static_cast<double>(sysconf(_SC_PAGESIZE)));
+  EXPECT_EQ(meters::cgroup_members(d.path() + "/none", d.path() + "/proc").processes, 0);
 }
 
 }  // namespace

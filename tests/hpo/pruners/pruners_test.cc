@@ -3,10 +3,12 @@
 // options raise ConfigError naming the key.
 #include <cmath>
 #include <memory>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
 #include "hpo/config_error.h"
+#include "hpo/pareto.h"
 #include "hpo/pruners/hyperband_pruner.h"
 #include "hpo/pruners/pareto_pruner.h"
 #include "hpo/stopping_registry.h"
@@ -232,6 +234,17 @@ TEST(ParetoPruner, KeepsSlowButCheapAndFrontTrials) {
   EXPECT_EQ(prune_step(*strict, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 10)), -1);
 }
 
+TEST(ParetoPruner, DefaultMarginIsTwoPercentOfTheSpread) {
+  // Final accuracy 0.8495, 0.0095 below trial 0's 0.859 (accuracy spread 0.286), 20% hungrier:
+  // pruned with the default margin 0.02 (0.0057 of accuracy), kept with 0.05 (0.0143).
+  auto s = pareto_study();
+  auto dflt = make("pareto", nlohmann::json::object());
+  auto wide = make("pareto", {{"margin", 0.05}});
+  auto close = [](auto t) { return acc_curve(0.89, t); };
+  EXPECT_EQ(prune_step(*dflt, s, curve_trial("accuracy", close, 0.012, 10)), 3);
+  EXPECT_EQ(prune_step(*wide, s, curve_trial("accuracy", close, 0.012, 10)), -1);
+}
+
 TEST(ParetoPruner, UnprojectableObjectivesNeverPrune) {
   auto s = pareto_study();
   s.objectives.push_back({"cpu_s", Direction::kMinimize});
@@ -259,6 +272,138 @@ TEST(ParetoPruner, ProjectionUsesMaxStep) {
   EXPECT_FALSE(dynamic_cast<ParetoPruner&>(*at10).project(empty.view(), t));
 }
 
+// Real-curve-shaped trials, as ecohpo-mlp reports them: `epochs` is a parameter and differs
+// between trials, a start-up phase (data loading, 2 s) comes before the first report, the
+// meter's readings at report time lag in 0.5 s chunks (so early readings are flat), energy is
+// 1e-6 kWh per second throughout, and accuracy saturates early with +-0.01 noise. Complete
+// trials end with the exact energy, 0.2 s after their last report.
+constexpr double kStartupS = 2.0, kKwhPerS = 1e-6;
+double real_acc(double A, std::int64_t e) {
+  const double noise = 0.005 * double((e * 7919) % 5 - 2);  // deterministic, in [-0.01, 0.01]
+  return A - (A - 0.1) * std::exp(-double(e)) + noise;
+}
+Trial real_trial(TrialState state, double A, std::int64_t epochs, double s_per_epoch,
+                 std::int64_t last, std::int64_t first_step = 1) {
+  Trial t;
+  t.state = state;
+  t.params["epochs"] = epochs;
+  t.params["width"] = std::int64_t{64};
+  for (std::int64_t e = 1; e <= last; ++e) {
+    Report r;
+    r.step = e + first_step - 1;
+    r.metrics["accuracy"] = real_acc(A, e);
+    r.elapsed_s = kStartupS + s_per_epoch * double(e);
+    r.energy_kwh = kKwhPerS * 0.5 * std::floor(r.elapsed_s / 0.5);  // lagging readings
+    t.reports.push_back(r);
+  }
+  t.metrics["accuracy"] = t.reports.back().metrics["accuracy"];
+  t.duration_s = t.reports.back().elapsed_s + 0.2;
+  t.energy.energy_kwh = kKwhPerS * t.duration_s;
+  if (state == TrialState::kComplete) t.values = {t.metrics["accuracy"], t.energy.energy_kwh};
+  return t;
+}
+SyntheticStudy real_study(std::int64_t first_step = 1) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}, {"energy_kwh", Direction::kMinimize}};
+  // (final accuracy scale, epochs, seconds per epoch): a hungry best, cheap short ones, junk.
+  for (auto [A, epochs, spe] : std::vector<std::tuple<double, std::int64_t, double>>{
+           {0.97, 30, 0.5}, {0.95, 8, 0.2}, {0.93, 4, 0.1}, {0.90, 2, 0.1}, {0.96, 16, 0.3},
+           {0.50, 10, 0.2}}) {
+    s.trials.push_back(real_trial(TrialState::kComplete, A, epochs, spe, epochs, first_step));
+    s.trials.back().number = std::int64_t(s.trials.size()) - 1;
+    s.trials.back().end_unix_s = double(s.trials.back().number);
+  }
+  return s;
+}
+
+TEST(ParetoPruner, FinalStepFromTheTrialsEpochs) {
+  auto s = real_study();
+  auto p = make("pareto", nlohmann::json::object());
+  auto& pp = dynamic_cast<ParetoPruner&>(*p);
+  Trial t = real_trial(TrialState::kRunning, 0.9, 6, 0.1, 3);
+  auto f = pp.final_step(s.view(), t);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->step, 6);  // `epochs` explains every complete trial's last step
+  EXPECT_TRUE(f->known);
+  // Steps counted from 0: the last step is epochs - 1, found as a constant offset.
+  auto s0 = real_study(0);
+  Trial t0 = real_trial(TrialState::kRunning, 0.9, 6, 0.1, 3, 0);
+  f = pp.final_step(s0.view(), t0);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->step, 5);
+  // No parameter explains the steps: the largest step, marked unknown, and the projected
+  // energy stays at what the trial has used (it may end now).
+  s.trials[2].params["epochs"] = std::int64_t{5};
+  f = pp.final_step(s.view(), t);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->step, 30);
+  EXPECT_FALSE(f->known);
+  auto q = pp.project(s.view(), t);
+  ASSERT_TRUE(q);
+  EXPECT_DOUBLE_EQ((*q)[1], t.reports.back().energy_kwh);
+  // Named explicitly, or a fixed max_step, it is known again.
+  auto named = make("pareto", {{"steps_param", "epochs"}});
+  f = dynamic_cast<ParetoPruner&>(*named).final_step(s.view(), t);
+  EXPECT_TRUE(f && f->step == 6 && f->known);
+  auto fixed = make("pareto", {{"max_step", 12}});
+  f = dynamic_cast<ParetoPruner&>(*fixed).final_step(s.view(), t);
+  EXPECT_TRUE(f && f->step == 12 && f->known);
+}
+
+TEST(ParetoPruner, RealCurvesEnergyFromTimePerStep) {
+  auto s = real_study();
+  auto p = make("pareto", nlohmann::json::object());
+  // 30 epochs of 0.5 s after 2 s of start-up; at epoch 3 (3.5 s) the reading is 3.5e-6 kWh.
+  Trial t = real_trial(TrialState::kRunning, 0.8, 30, 0.5, 3);
+  const auto q = dynamic_cast<ParetoPruner&>(*p).project(s.view(), t);
+  ASSERT_TRUE(q);
+  // 27 epochs left at 0.5 s each, at the trial's average power so far: 3.5e-6 + 13.5e-6.
+  EXPECT_NEAR((*q)[1], 17.0e-6, 1e-12);
+  // The true final energy (17.2e-6) is not exceeded: the start-up is not extrapolated.
+  EXPECT_LE((*q)[1], kKwhPerS * (kStartupS + 30 * 0.5 + 0.2));
+  // Before the meter has charged anything, the complete trials' median power is used.
+  t.reports.back().energy_kwh = 0.0;
+  const auto q0 = dynamic_cast<ParetoPruner&>(*p).project(s.view(), t);
+  ASSERT_TRUE(q0);
+  EXPECT_NEAR((*q0)[1], 13.5e-6, 1e-12);
+}
+
+TEST(ParetoPruner, RealCurvesPruneHungryLosersOnly) {
+  auto s = real_study();
+  auto p = make("pareto", nlohmann::json::object());
+  std::string why;
+  // Hungry (30 epochs x 0.5 s) and mediocre (~0.8): pruned as soon as it may be.
+  EXPECT_EQ(prune_step(*p, s, real_trial(TrialState::kRunning, 0.8, 30, 0.5, 30), &why), 3);
+  EXPECT_NE(why.find("dominated by trial"), std::string::npos) << why;
+  // Cheapest of all (3 short epochs), far less accurate than the best: it ends at its own
+  // third epoch, so it is kept. (Projected to the largest step, 30, at its flat energy
+  // readings' average per step, it would look as hungry as the best and be pruned.)
+  EXPECT_EQ(prune_step(*p, s, real_trial(TrialState::kRunning, 0.85, 3, 0.05, 3)), -1);
+  // A slow starter that ends best and cheap is kept.
+  EXPECT_EQ(prune_step(*p, s, real_trial(TrialState::kRunning, 0.99, 6, 0.05, 6)), -1);
+  // Every complete trial on the front, replayed as running, is never pruned at any step.
+  std::vector<std::size_t> index;
+  const auto points = minimization_matrix(s.trials, s.objectives, &index);
+  for (std::size_t i : pareto_front(points)) {
+    const Trial& c = s.trials[index[i]];
+    Trial replay = c;
+    EXPECT_EQ(prune_step(*p, s, replay), -1) << "trial " << c.number;
+  }
+}
+
+TEST(ParetoPruner, NoisyDipProjectsFromTheBestSoFar) {
+  auto s = real_study();
+  auto p = make("pareto", nlohmann::json::object());
+  Trial t = real_trial(TrialState::kRunning, 0.95, 8, 0.2, 5);
+  t.reports.back().metrics["accuracy"] = 0.6;  // a noisy dip at the latest report
+  const auto q = dynamic_cast<ParetoPruner&>(*p).project(s.view(), t);
+  ASSERT_TRUE(q);
+  double best = 0.0;
+  for (const auto& r : t.reports) best = std::max(best, r.metrics.at("accuracy"));
+  EXPECT_LE((*q)[0], -best);  // minimization form: at least as good as the best so far
+  EXPECT_EQ(prune_step(*p, s, t), -1);
+}
+
 TEST(Pruners, BadOptionsNameTheKey) {
   auto key_of = [](const std::string& type, nlohmann::json o, const StudySpec* study = nullptr) {
     try {
@@ -278,6 +423,7 @@ TEST(Pruners, BadOptionsNameTheKey) {
   EXPECT_EQ(key_of("patience", {{"wrapped", 3}}), "/pruner/wrapped");
   EXPECT_EQ(key_of("pareto", {{"margin", -0.1}}), "/pruner/margin");
   EXPECT_EQ(key_of("pareto", {{"fit_points", 1}}), "/pruner/fit_points");
+  EXPECT_EQ(key_of("pareto", {{"steps_param", 3}}), "/pruner/steps_param");
   EXPECT_EQ(key_of("median", {{"direction", "sideways"}}), "/pruner/direction");
   EXPECT_EQ(key_of("bandit", nlohmann::json::object()), "/pruner/type");
   StudySpec study;
