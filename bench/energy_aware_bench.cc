@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_problems.h"
 #include "hpo/hypervolume.h"
 #include "hpo/registry.h"
 #include "objectives/problems.h"
@@ -29,26 +30,10 @@
 
 namespace {
 
-hpo::SearchSpace box(int d) {
-  hpo::SearchSpace s;
-  for (int i = 0; i < d; ++i) {
-    hpo::ParamSpec p;
-    p.name = "x" + std::to_string(i);
-    p.low = 0.0;
-    p.high = 1.0;
-    s.params.push_back(p);
-  }
-  return s;
-}
+using bench::box;
+using bench::median;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-const std::vector<hpo::Objective> kObjs{{"f1", hpo::Direction::kMinimize},
-                                        {"f2", hpo::Direction::kMinimize}};
+const std::vector<hpo::Objective>& kObjs = bench::two_minimized();
 
 struct Run {
   std::vector<double> hv, cum_kwh;  // after each trial

@@ -15,12 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_problems.h"
 #include "hpo/hypervolume.h"
 #include "objectives/problems.h"
 #include "samplers/gp_sampler.h"
 #include "samplers/random_sampler.h"
 
 namespace {
+
+using bench::median;
 
 using Clock = std::chrono::steady_clock;
 
@@ -40,14 +43,7 @@ std::vector<double> point(const hpo::Params& p) {
   return x;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-const std::vector<hpo::Objective> kTwoMin{{"f1", hpo::Direction::kMinimize},
-                                          {"f2", hpo::Direction::kMinimize}};
+const std::vector<hpo::Objective>& kTwoMin = bench::two_minimized();
 
 // Energy of a trial at x: 1e-3 kWh at x0 = 0 rising to 1e-2 kWh at x0 = 1 (10x).
 double synthetic_kwh(const std::vector<double>& x) { return 1e-3 * std::pow(10.0, x[0]); }

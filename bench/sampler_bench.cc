@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_problems.h"
 #include "hpo/hypervolume.h"
 #include "hpo/registry.h"
 #include "objectives/problems.h"
@@ -33,23 +34,14 @@
 
 namespace {
 
+using bench::box;
+using bench::median;
+
 struct Args {
   std::vector<std::string> samplers{"random", "qmc", "tpe", "nsga2", "gp"};
   int seeds = 10, trials = 100, history = 1000, gp_history = 300, asks = 20;
   bool quality = true, cost = true, energy = true;
 };
-
-hpo::SearchSpace box(int d) {
-  hpo::SearchSpace s;
-  for (int i = 0; i < d; ++i) {
-    hpo::ParamSpec p;
-    p.name = "x" + std::to_string(i);
-    p.low = 0.0;
-    p.high = 1.0;
-    s.params.push_back(p);
-  }
-  return s;
-}
 
 std::vector<double> point_of(const hpo::Params& p, int d) {
   std::vector<double> x(static_cast<std::size_t>(d));
@@ -75,14 +67,7 @@ double process_cpu_s() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-const std::vector<hpo::Objective> kObjs{{"f1", hpo::Direction::kMinimize},
-                                        {"f2", hpo::Direction::kMinimize}};
+const std::vector<hpo::Objective>& kObjs = bench::two_minimized();
 
 // Runs `trials` trials; returns the hypervolume after each trial, and fills `energy` with the
 // cumulative synthetic energy when given.

@@ -13,7 +13,7 @@
 // error: CPU time then comes from /proc (meters/process_cpu.h).
 //
 // The child is put into its cgroup race-free with clone3(CLONE_INTO_CGROUP) (Linux 5.7+):
-// see hpo/local_executor.cc. Reference: Linux Documentation/admin-guide/cgroup-v2.rst
+// see hpo/process_spawn.cc. Reference: Linux Documentation/admin-guide/cgroup-v2.rst
 // ("Delegation", "cgroup.kill", "no internal process constraint").
 #pragma once
 
