@@ -97,10 +97,12 @@ TEST(Attribution, TwoTreesSharePackageEnergyByCpuTime) {
   const double ea = ma.total_j(), eb = mb.total_j();
   ASSERT_GT(ea, 0.0);
   ASSERT_GT(eb, 0.0);
-  // The trees burn in a 1:2 ratio; the package energy they are charged must be split within
-  // 5% of it, and follow the kernel's own CPU accounting of each tree (wait4 rusage).
-  EXPECT_NEAR(ea / eb, 0.5, 0.025)
-      << "ea " << ea << " eb " << eb << " cpu " << cpu_a << " " << cpu_b;
+  // The trees are asked to burn in a 1:2 ratio, but on a shared machine the ratio they get is
+  // whatever the scheduler gives (0.48 in one CI run): the kernel's own CPU accounting of each
+  // tree (wait4 rusage) is the truth. The package energy they are charged must follow it
+  // within 5%, and the tree that burnt less must be charged less.
+  EXPECT_LT(cpu_a, cpu_b);
+  EXPECT_LT(ea, eb) << "ea " << ea << " eb " << eb << " cpu " << cpu_a << " " << cpu_b;
   EXPECT_NEAR((ea / eb) / (cpu_a / cpu_b), 1.0, 0.05)
       << "ea " << ea << " eb " << eb << " cpu " << cpu_a << " " << cpu_b;
   EXPECT_NEAR(ma.cpu_s, cpu_a, 0.05 * cpu_a + 0.02);
