@@ -38,12 +38,12 @@ YAML
 write_study full ""
 write_study median "pruner: {type: median, warmup_steps: 3, min_trials: 5}"
 write_study asha "pruner: {type: asha, min_resource: 2, reduction_factor: 3}"
-write_study pareto "pruner: {type: pareto, margin: 0.02, min_steps: 3, min_trials: 5}"  # defaults
+write_study pareto "pruner: {type: pareto, min_steps: 3, min_trials: 5}"  # defaults
 write_study plateau "early_stop: [{type: hypervolume_plateau, window: 15, min_improvement: 0.01, warmup: 15}]"
-write_study pareto_plateau "pruner: {type: pareto, margin: 0.02}
+write_study pareto_plateau "pruner: {type: pareto}
 early_stop: [{type: hypervolume_plateau, window: 15, min_improvement: 0.01, warmup: 15}]"
-# The default rules: both with default options (margin 0.02 written out, it is the default).
-write_study defaults "pruner: {type: pareto, margin: 0.02}
+# The default rules: both with default options.
+write_study defaults "pruner: {type: pareto}
 early_stop: [{type: hypervolume_plateau}]"
 
 RUNS="full median asha pareto plateau pareto_plateau defaults"

@@ -4,8 +4,8 @@
 # (epochs 2-30, so learning curves are long enough to prune), random search, several seeds.
 # For each seed the same study runs with no pruner/rule (full budget), with each pruner/rule
 # at its defaults, and with the default rules for a multi-objective study (`pareto` +
-# `hypervolume_plateau`, default options). The pareto margin is written out: 0.02 is the
-# default, 0.05 (the default before the real-ML measurements) is kept for comparison.
+# `hypervolume_plateau`, default options). `pareto_prev` / `defaults_prev` use the pareto
+# model before the trend test (margin 0.02, trend_sigmas 0), for comparison.
 # Reported per run and seed: total energy of every attempt plus the optimizer's, and the
 # hypervolume of the complete trials' (accuracy max, energy_kwh min) against one reference per
 # seed (the full run's worst accuracy and energy + 10%), relative to the full run.
@@ -18,23 +18,15 @@ TRIALS=${2:-60}
 shift $(( $# > 2 ? 2 : $# ))
 SEEDS=${*:-1 2 3}
 ECOHPO=$BUILD/hpo/cli/ecohpo
-MLP=$BUILD/objectives/ecohpo-mlp
 WORK=$(mktemp -d /tmp/ecohpo-stopping-ml-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+
+. "$ROOT/bench/stopping_studies.sh"
 
 write_study() {  # run name, seed, extra YAML lines
   cat > "$WORK/$1-$2.yaml" <<YAML
 name: stopping-ml-$1-$2
-command: ["$MLP", --dataset, digits, --layers, "{layers}", --width, "{width}",
-          --activation, "{activation}", --optimizer, adam, --lr, "{lr}",
-          --batch-size, "{batch_size}", --epochs, "{epochs}", --seed, 0]
-space:
-  layers: {type: int, low: 1, high: 3}
-  width: {type: int, low: 16, high: 256, log: true}
-  activation: [relu, tanh]
-  lr: {type: float, low: 1.0e-4, high: 0.03, log: true}
-  batch_size: [32, 64, 128, 256]
-  epochs: {type: int, low: 2, high: 30, log: true}
+$(digits_command_and_space "$BUILD")
 objectives:
   - {name: accuracy, direction: maximize}
   - {name: energy_kwh, direction: minimize}
@@ -47,17 +39,17 @@ $3
 YAML
 }
 
-RUNS="full median asha pareto_m05 pareto plateau defaults_m05 defaults"
+RUNS="full median asha pareto_prev pareto plateau defaults_prev defaults"
 for seed in $SEEDS; do
   write_study full "$seed" ""
   write_study median "$seed" "pruner: {type: median}"
   write_study asha "$seed" "pruner: {type: asha}"
-  write_study pareto_m05 "$seed" "pruner: {type: pareto, margin: 0.05}"
-  write_study pareto "$seed" "pruner: {type: pareto, margin: 0.02}"
+  write_study pareto_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0}"
+  write_study pareto "$seed" "pruner: {type: pareto}"
   write_study plateau "$seed" "early_stop: [{type: hypervolume_plateau}]"
-  write_study defaults_m05 "$seed" "pruner: {type: pareto, margin: 0.05}
+  write_study defaults_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0}
 early_stop: [{type: hypervolume_plateau}]"
-  write_study defaults "$seed" "pruner: {type: pareto, margin: 0.02}
+  write_study defaults "$seed" "pruner: {type: pareto}
 early_stop: [{type: hypervolume_plateau}]"
   for r in $RUNS; do
     nice "$ECOHPO" run --quiet "$WORK/$r-$seed.yaml" > "$WORK/$r-$seed.log" 2>&1 ||

@@ -61,12 +61,13 @@ std::string objective_text(const std::vector<Objective>& objs, const Point& p) {
 }  // namespace
 
 double extrapolate_curve(const std::vector<std::pair<std::int64_t, double>>& curve,
-                         std::int64_t target_step) {
+                         std::int64_t target_step, double trend_sigmas) {
   if (curve.empty()) return std::nan("");
   const double last = curve.back().second;
   if (curve.size() < 2) return last;
   const double n = static_cast<double>(curve.size());
   double best_sse = std::numeric_limits<double>::infinity(), best_pred = last;
+  double best_mean = last;
   for (double c : {0.25, 0.5, 1.0, 2.0}) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (const auto& [t, y] : curve) {
@@ -85,8 +86,16 @@ double extrapolate_curve(const std::vector<std::pair<std::int64_t, double>>& cur
     if (sse < best_sse) {
       best_sse = sse;
       best_pred = a + b * std::pow(static_cast<double>(target_step) + 1.0, -c);
+      // A trend smaller than `trend_sigmas` standard errors of the slope is noise: the
+      // curve is flat, at its mean.
+      best_mean = best_pred;
+      if (trend_sigmas > 0.0 && curve.size() > 2) {
+        const double se_b = std::sqrt(sse / (n - 2.0) / var);
+        if (std::abs(b) < trend_sigmas * se_b) best_mean = sy / n;
+      }
     }
   }
+  best_pred = best_mean;
   return std::isfinite(best_pred) ? best_pred : last;
 }
 
@@ -96,6 +105,9 @@ std::string ParetoPruner::Options::validate() const {
   if (min_trials < 1) return "min_trials: must be at least 1, got " + std::to_string(min_trials);
   if (max_step < 0) return "max_step: must be >= 0 (0 = auto), got " + std::to_string(max_step);
   if (fit_points < 2) return "fit_points: must be at least 2, got " + std::to_string(fit_points);
+  if (!(trend_sigmas >= 0.0))
+    return "trend_sigmas: must be >= 0 (0 = always extrapolate), got " +
+           format_number(trend_sigmas);
   return "";
 }
 
@@ -169,7 +181,7 @@ std::optional<Point> ParetoPruner::project(const StudyView& study, const Trial& 
           curve.erase(curve.begin(), curve.end() - options_.fit_points);
         double fit = curve.back().first >= target
                          ? curve.back().second
-                         : extrapolate_curve(curve, target);
+                         : extrapolate_curve(curve, target, options_.trend_sigmas);
         v = std::min(to_minimization(fit, obj.direction), best);  // never worse than so far
         // Clip to the range any trial has shown (reports and final values).
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -232,6 +244,7 @@ std::unique_ptr<Pruner> ParetoPruner::create(const ComponentSpec& spec, const Fa
   o.max_step = r.integer("max_step", o.max_step);
   o.steps_param = r.string("steps_param", o.steps_param);
   o.fit_points = r.integer("fit_points", o.fit_points);
+  o.trend_sigmas = r.number("trend_sigmas", o.trend_sigmas);
   r.finish();
   throw_if_invalid(r, o.validate());
   return std::make_unique<ParetoPruner>(o);

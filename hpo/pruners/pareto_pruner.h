@@ -12,8 +12,12 @@
 // - each objective the trial reports: its learning curve over the last `fit_points` reports
 //   fitted by y = a + b (t+1)^-c (least squares in a, b for c in {0.25, 0.5, 1, 2}, best fit
 //   kept; a saturating inverse-power law), evaluated at T (the largest step of complete trials
-//   when T is unknown), never worse than the best value reported so far (real curves are
-//   noisy; projections stay optimistic) and clipped to the range any trial has reported;
+//   when T is unknown); when the fitted slope b is within `trend_sigmas` standard errors of
+//   zero, the trend is noise and the curve is projected flat at the mean of those reports
+//   (real curves saturate early and wobble by a point or two; extrapolating the wobble of a
+//   flat curve with c = 0.25 promised gains no trial made). The projection is never worse
+//   than the best value reported so far (so it stays optimistic) and is clipped to the range
+//   any trial has reported;
 // - energy_kwh: the energy at the last report plus the trial's average power so far (the
 //   complete trials' median power when no energy has been read yet) times the time it still
 //   needs, which is the steps left times the time per step measured between its first and
@@ -27,7 +31,7 @@
 //   objective k (minimization form), spread_k the range of objective k over complete trials.
 // Requires `min_steps` reports and `min_trials` complete trials.
 //
-//   pruner: {type: pareto, margin: 0.02, min_steps: 3, min_trials: 5}
+//   pruner: {type: pareto, margin: 0.01, min_steps: 3, min_trials: 5, trend_sigmas: 2}
 #pragma once
 
 #include <cstdint>
@@ -46,12 +50,13 @@ namespace hpo {
 class ParetoPruner final : public Pruner {
  public:
   struct Options {
-    double margin = 0.02;          // relative to each objective's spread over complete trials
+    double margin = 0.01;          // relative to each objective's spread over complete trials
     std::int64_t min_steps = 3;    // reports the trial must have made
     std::int64_t min_trials = 5;   // complete trials (the front) required
     std::int64_t max_step = 0;     // final step of every trial; 0 = per trial (see above)
     std::string steps_param;       // parameter holding a trial's final step; "" = auto
     std::int64_t fit_points = 5;   // last reports used for the curve fit
+    double trend_sigmas = 2.0;     // slope within this many standard errors = flat; 0 = off
     std::string validate() const;
   };
 
@@ -77,8 +82,9 @@ class ParetoPruner final : public Pruner {
 };
 
 // Saturating fit of (step, value) pairs evaluated at `target_step` (see above); the last
-// value when fewer than two distinct steps.
+// value when fewer than two distinct steps; the mean of the pairs when `trend_sigmas` > 0 and
+// the fitted slope is within that many standard errors of zero.
 double extrapolate_curve(const std::vector<std::pair<std::int64_t, double>>& curve,
-                         std::int64_t target_step);
+                         std::int64_t target_step, double trend_sigmas = 0.0);
 
 }  // namespace hpo

@@ -1,9 +1,11 @@
 #include "hpo/stop_rules/hypervolume_plateau.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "hpo/options_reader.h"
 #include "hpo/stopping_common.h"
+#include "hpo/study_spec.h"
 
 namespace hpo {
 
@@ -13,6 +15,11 @@ std::string HypervolumePlateauRule::Options::validate() const {
     return "min_improvement: must be >= 0, got " + format_number(min_improvement);
   if (warmup < 0) return "warmup: must be >= 0, got " + std::to_string(warmup);
   return "";
+}
+
+std::int64_t HypervolumePlateauRule::default_length(std::optional<std::int64_t> budget_trials) {
+  if (!budget_trials) return 20;
+  return std::clamp<std::int64_t>(*budget_trials / 4, 15, 20);
 }
 
 StopVerdict HypervolumePlateauRule::check(const StudyView& study) {
@@ -39,6 +46,7 @@ StopVerdict HypervolumePlateauRule::check(const StudyView& study) {
                {"hypervolume_before", hv_then},
                {"relative_improvement", rel},
                {"window", options_.window},
+               {"warmup", options_.warmup},
                {"min_improvement", options_.min_improvement},
                {"finished", n},
                {"bounds_frozen_at", norm->frozen_at}};
@@ -46,12 +54,13 @@ StopVerdict HypervolumePlateauRule::check(const StudyView& study) {
 }
 
 std::unique_ptr<StopRule> HypervolumePlateauRule::create(const ComponentSpec& spec,
-                                                         const FactoryContext&) {
+                                                         const FactoryContext& ctx) {
   OptionsReader r(spec.options, spec.key);
   Options o;
-  o.window = r.integer("window", o.window);
+  const std::int64_t length = default_length(ctx.study ? ctx.study->budget.trials : std::nullopt);
+  o.window = r.integer("window", length);
   o.min_improvement = r.number("min_improvement", o.min_improvement);
-  o.warmup = r.integer("warmup", o.warmup);
+  o.warmup = r.integer("warmup", length);
   r.finish();
   throw_if_invalid(r, o.validate());
   return std::make_unique<HypervolumePlateauRule>(o);

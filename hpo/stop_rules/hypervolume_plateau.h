@@ -8,10 +8,15 @@
 // multi-objective evolutionary algorithms").
 //
 //   early_stop: [{type: hypervolume_plateau, window: 20, min_improvement: 0.01, warmup: 20}]
+//
+// `window` and `warmup` not given: 20 each, or, when the study has a trial budget, a quarter
+// of it clamped to [15, 20] (a 60-trial study: 15), so the rule can act on short studies
+// (it cannot fire before warmup + window finished trials) without judging on fewer than 15.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hpo/component_spec.h"
@@ -29,6 +34,9 @@ class HypervolumePlateauRule final : public StopRule {
     // "" when valid, else "<option>: <what is wrong>".
     std::string validate() const;
   };
+
+  // Window and warm-up used when the study does not give them (see above).
+  static std::int64_t default_length(std::optional<std::int64_t> budget_trials);
 
   explicit HypervolumePlateauRule(Options options) : options_(options) {}
   StopVerdict check(const StudyView& study) override;

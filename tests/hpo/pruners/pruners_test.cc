@@ -207,6 +207,22 @@ TEST(ExtrapolateCurve, RecoversTheSaturatingFamily) {
   for (std::int64_t t = 1; t <= 4; ++t) c.emplace_back(t, acc_curve(0.9, t));
   EXPECT_NEAR(extrapolate_curve(c, 10), acc_curve(0.9, 10), 1e-9);
   EXPECT_DOUBLE_EQ(extrapolate_curve({{3, 0.4}}, 10), 0.4);
+  // An exact curve has no noise: its trend is always significant and is extrapolated.
+  EXPECT_NEAR(extrapolate_curve(c, 10, 2.0), acc_curve(0.9, 10), 1e-9);
+}
+
+TEST(ExtrapolateCurve, NoisyFlatCurveIsProjectedFlat) {
+  // A saturated real curve wobbling by a point: the best fit (c = 0.25) has a slope of 1.7
+  // standard errors and would promise 0.98 at step 30, more than any report.
+  const std::vector<std::pair<std::int64_t, double>> wobble = {
+      {4, 0.94}, {5, 0.955}, {6, 0.945}, {7, 0.95}, {8, 0.96}};
+  EXPECT_GT(extrapolate_curve(wobble, 30), 0.975);
+  EXPECT_NEAR(extrapolate_curve(wobble, 30, 2.0), 0.95, 1e-12);  // the mean: flat
+  EXPECT_GT(extrapolate_curve(wobble, 30, 1.5), 0.975);           // 1.7 > 1.5: a trend
+  // A clear rise through the same noise stays a trend.
+  const std::vector<std::pair<std::int64_t, double>> rising = {
+      {1, 0.60}, {2, 0.75}, {3, 0.80}, {4, 0.845}, {5, 0.86}};
+  EXPECT_GT(extrapolate_curve(rising, 30, 2.0), 0.86);
 }
 
 TEST(ParetoPruner, PrunesProjectedDominatedTrials) {
@@ -234,16 +250,24 @@ TEST(ParetoPruner, KeepsSlowButCheapAndFrontTrials) {
   EXPECT_EQ(prune_step(*strict, s, curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 10)), -1);
 }
 
-TEST(ParetoPruner, DefaultMarginIsTwoPercentOfTheSpread) {
+TEST(ParetoPruner, DefaultMarginIsOnePercentOfTheSpread) {
   // Final accuracy 0.8495, 0.0095 below trial 0's 0.859 (accuracy spread 0.286), 20% hungrier:
-  // pruned with the default margin 0.02 (0.0057 of accuracy), kept with 0.05 (0.0143).
+  // pruned with the default margin 0.01 (0.0029 of accuracy) and with 0.02 (0.0057), kept
+  // with 0.05 (0.0143).
   auto s = pareto_study();
   auto dflt = make("pareto", nlohmann::json::object());
+  auto two = make("pareto", {{"margin", 0.02}});
   auto wide = make("pareto", {{"margin", 0.05}});
   auto close = [](auto t) { return acc_curve(0.89, t); };
   EXPECT_EQ(prune_step(*dflt, s, curve_trial("accuracy", close, 0.012, 10)), 3);
+  EXPECT_EQ(prune_step(*two, s, curve_trial("accuracy", close, 0.012, 10)), 3);
   EXPECT_EQ(prune_step(*wide, s, curve_trial("accuracy", close, 0.012, 10)), -1);
+  // 0.004 below trial 0 (0.855): within 0.02's margin, outside the default's.
+  auto closer = [](auto t) { return acc_curve(0.8955, t); };
+  EXPECT_EQ(prune_step(*two, s, curve_trial("accuracy", closer, 0.012, 10)), -1);
+  EXPECT_EQ(prune_step(*dflt, s, curve_trial("accuracy", closer, 0.012, 10)), 3);
 }
+
 
 TEST(ParetoPruner, UnprojectableObjectivesNeverPrune) {
   auto s = pareto_study();
@@ -404,6 +428,26 @@ TEST(ParetoPruner, NoisyDipProjectsFromTheBestSoFar) {
   EXPECT_EQ(prune_step(*p, s, t), -1);
 }
 
+TEST(ParetoPruner, NoisyPlateauIsNotExtrapolatedUpward) {
+  // A hungry trial (30 epochs x 0.5 s) stuck at 0.94 +- 0.01 from epoch 3 on, against the
+  // real-curve study whose best is 0.97: with the trend test it is projected flat (best so
+  // far 0.95) and pruned; with the trend test off its wobble is extrapolated to the best
+  // accuracy any trial reported, and it is kept.
+  auto s = real_study();
+  Trial t = real_trial(TrialState::kRunning, 0.94, 30, 0.5, 8);
+  const double wobble[] = {0.94, 0.955, 0.945, 0.95, 0.96};
+  for (int i = 0; i < 5; ++i) t.reports[3 + i].metrics["accuracy"] = wobble[i];
+  auto flat = make("pareto", nlohmann::json::object());
+  auto off = make("pareto", {{"trend_sigmas", 0}});
+  const auto qf = dynamic_cast<ParetoPruner&>(*flat).project(s.view(), t);
+  const auto qo = dynamic_cast<ParetoPruner&>(*off).project(s.view(), t);
+  ASSERT_TRUE(qf && qo);
+  EXPECT_NEAR(-(*qf)[0], 0.96, 1e-12);  // flat at 0.95, floored at the best so far
+  EXPECT_GT(-(*qo)[0], 0.96);
+  EXPECT_TRUE(flat->should_prune(s.view(), t).prune);
+  EXPECT_FALSE(off->should_prune(s.view(), t).prune);
+}
+
 TEST(Pruners, BadOptionsNameTheKey) {
   auto key_of = [](const std::string& type, nlohmann::json o, const StudySpec* study = nullptr) {
     try {
@@ -422,6 +466,7 @@ TEST(Pruners, BadOptionsNameTheKey) {
   EXPECT_EQ(key_of("patience", {{"wrapped", {{"type", "median"}, {"bad", 1}}}}), "/pruner/wrapped/bad");
   EXPECT_EQ(key_of("patience", {{"wrapped", 3}}), "/pruner/wrapped");
   EXPECT_EQ(key_of("pareto", {{"margin", -0.1}}), "/pruner/margin");
+  EXPECT_EQ(key_of("pareto", {{"trend_sigmas", -1}}), "/pruner/trend_sigmas");
   EXPECT_EQ(key_of("pareto", {{"fit_points", 1}}), "/pruner/fit_points");
   EXPECT_EQ(key_of("pareto", {{"steps_param", 3}}), "/pruner/steps_param");
   EXPECT_EQ(key_of("median", {{"direction", "sideways"}}), "/pruner/direction");

@@ -195,6 +195,28 @@ TEST(NoImprovement, SeveralObjectivesUseTheFront) {
   EXPECT_TRUE(v.numbers.contains("hypervolume"));
 }
 
+TEST(HypervolumePlateau, DefaultLengthFollowsTheTrialBudget) {
+  EXPECT_EQ(HypervolumePlateauRule::default_length(std::nullopt), 20);
+  EXPECT_EQ(HypervolumePlateauRule::default_length(200), 20);
+  EXPECT_EQ(HypervolumePlateauRule::default_length(60), 15);
+  EXPECT_EQ(HypervolumePlateauRule::default_length(30), 15);
+  // Front improving until trial 10, then nothing: with no trial budget the rule waits for the
+  // 20-trial warm-up and a 20-trial window (fires at 40); in a 60-trial study, 15 and 15
+  // (fires at 30); options given explicitly win over the budget.
+  auto study = two_objective_plateau(60);
+  StudySpec no_budget, sixty;
+  sixty.budget.trials = 60;
+  auto plain = make(spec("hypervolume_plateau", nlohmann::json::object()), &no_budget);
+  auto short_study = make(spec("hypervolume_plateau", nlohmann::json::object()), &sixty);
+  auto given = make(spec("hypervolume_plateau", {{"window", 20}, {"warmup", 20}}), &sixty);
+  StopVerdict v;
+  EXPECT_EQ(first_firing(*plain, study, nullptr), 40u);
+  EXPECT_EQ(first_firing(*short_study, study, &v), 30u);
+  EXPECT_EQ(v.numbers.at("window"), 15);
+  EXPECT_EQ(v.numbers.at("warmup"), 15);
+  EXPECT_EQ(first_firing(*given, study, nullptr), 40u);
+}
+
 TEST(StopRules, BadOptionsNameTheKey) {
   auto key_of = [](const ComponentSpec& s, const StudySpec* study = nullptr) {
     try {
