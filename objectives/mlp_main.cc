@@ -5,6 +5,8 @@
 // Flags and splits are documented in docs/objectives.md. Bad flags: exit 2, message on stderr.
 #include "objectives/mlp/trainer.h"
 
+#include "objectives/mlp/gz_cache.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -28,6 +30,9 @@ Trains a multilayer perceptron and prints trial-protocol JSON reports on stdout.
   --data-dir DIR                   digits: folder of digits.csv.gz (default the source tree's
                                    objectives/data); fashion-mnist: folder of the IDX .gz files
                                    (default /usr/share/datasets/fashion-mnist)
+  --cache-dir DIR|none             where fashion-mnist's inflated .gz files are kept for the
+                                   next trials (default $ECOHPO_CACHE_DIR, else
+                                   $XDG_CACHE_HOME/ecohpo, else ~/.cache/ecohpo)
   --layers N         hidden layers, 0..16 (default 2)
   --width W          units per hidden layer (default 64)
   --activation A     relu|tanh|sigmoid|gelu (default relu)
@@ -69,6 +74,7 @@ struct Cli {
   TrainOptions train;
   std::string dataset = "digits";
   std::string data_dir;
+  std::string cache_dir = objectives::mlp::default_cache_dir();
   std::int64_t max_eval = 0;
   bool quiet_epochs = false;
 };
@@ -83,6 +89,10 @@ Cli parse_args(int argc, char** argv) {
          cli.dataset = v;
        }},
       {"data-dir", [&](const std::string& v) { cli.data_dir = v; }},
+      {"cache-dir", [&](const std::string& v) {
+         if (v.empty()) throw UsageError("--cache-dir: give a directory, or none");
+         cli.cache_dir = v == "none" ? "" : v;
+       }},
       {"layers", [&](const std::string& v) { o.layers = parse_number<int>("layers", v); }},
       {"width", [&](const std::string& v) { o.width = parse_number<int>("width", v); }},
       {"activation", [&](const std::string& v) {
@@ -168,7 +178,7 @@ int main(int argc, char** argv) {
       data = objectives::mlp::load_digits_splits(dir + "/digits.csv.gz");
     } else {
       const std::string dir = cli.data_dir.empty() ? "/usr/share/datasets/fashion-mnist" : cli.data_dir;
-      data = objectives::mlp::load_fashion_mnist_splits(dir);
+      data = objectives::mlp::load_fashion_mnist_splits(dir, cli.cache_dir);
     }
   } catch (const std::exception& e) {
     std::cerr << "ecohpo-mlp: cannot load " << cli.dataset << ": " << e.what() << "\n";

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include "objectives/mlp/gz_cache.h"
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -124,9 +126,10 @@ Dataset load_digits_csv_gz(const std::string& path) {
   return d;
 }
 
-Dataset load_idx_gz(const std::string& images_path, const std::string& labels_path) {
-  const std::string images = read_gz_file(images_path);
-  const std::string labels = read_gz_file(labels_path);
+Dataset load_idx_gz(const std::string& images_path, const std::string& labels_path,
+                    const std::string& cache_dir) {
+  const std::string images = read_gz_file_cached(images_path, cache_dir);
+  const std::string labels = read_gz_file_cached(labels_path, cache_dir);
   if (images.size() < 16) fail(images_path, "too short for an IDX image header (16 bytes)");
   if (labels.size() < 8) fail(labels_path, "too short for an IDX label header (8 bytes)");
   if (read_be32(images, 0) != 0x00000803)

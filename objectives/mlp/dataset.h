@@ -45,7 +45,9 @@ Dataset load_digits_csv_gz(const std::string& path);
 
 // IDX pair: images (magic 0x00000803, n x rows x cols unsigned bytes) and labels (magic
 // 0x00000801, n unsigned bytes); counts must agree. n_classes = max label + 1 (10 for
-// Fashion-MNIST).
-Dataset load_idx_gz(const std::string& images_path, const std::string& labels_path);
+// Fashion-MNIST). The files are inflated through the cache in `cache_dir` (gz_cache.h; ""
+// for none).
+Dataset load_idx_gz(const std::string& images_path, const std::string& labels_path,
+                    const std::string& cache_dir = "");
 
 }  // namespace objectives::mlp

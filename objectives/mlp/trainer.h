@@ -65,9 +65,10 @@ struct TrainSummary {
 
 // Fixed splits: digits 60/20/20 stratified with split seed 0 (independent of the trial seed);
 // Fashion-MNIST: the first 50,000 training images train, the last 10,000 validate, the official
-// 10,000 test images test. Throw std::runtime_error naming the file on a load failure.
+// 10,000 test images test, the IDX files inflated through the cache in `cache_dir`
+// (gz_cache.h; "" for none). Throw std::runtime_error naming the file on a load failure.
 DataSplits load_digits_splits(const std::string& csv_gz_path);
-DataSplits load_fashion_mnist_splits(const std::string& dir);
+DataSplits load_fashion_mnist_splits(const std::string& dir, const std::string& cache_dir = "");
 
 // Fraction of rows of data whose predicted class equals the label, using `threads` workers.
 double evaluate_accuracy(const Mlp<float>& net, const Dataset& data, int threads);

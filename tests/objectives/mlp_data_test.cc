@@ -1,5 +1,7 @@
-// Data loading (digits CSV, IDX, gzip, corrupt files), fixed splits and data-fraction sampling.
+// Data loading (digits CSV, IDX, gzip, corrupt files, the inflated-file cache), fixed splits
+// and data-fraction sampling.
 #include "objectives/mlp/dataset.h"
+#include "objectives/mlp/gz_cache.h"
 #include "objectives/mlp/split.h"
 #include "objectives/mlp/trainer.h"
 
@@ -12,6 +14,9 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <iterator>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -170,6 +175,102 @@ TEST(Idx, FashionSplitUsesTheLastSixthForValidationOnSmallFiles) {
   EXPECT_EQ(s.validation.size(), 2);
   EXPECT_EQ(s.validation.y, (std::vector<int>{0, 1}));  // rows 10, 11
   EXPECT_EQ(s.test.size(), 3);
+  // The training rows are the first ten, cut in place: labels and pixels intact.
+  EXPECT_EQ(s.train.y, std::vector<int>(labels.begin(), labels.begin() + 10));
+  EXPECT_FLOAT_EQ(s.train.x(9, 3), static_cast<float>((9 * 4 + 3) * 37 % 256) / 255.0f);
+  EXPECT_FLOAT_EQ(s.validation.x(0, 0), static_cast<float>((10 * 4) * 37 % 256) / 255.0f);
+  // Through a cache: the same splits, the first time (entries written) and the second (read).
+  const std::string cache = dir.file("cache");
+  for (int pass = 0; pass < 2; ++pass) {
+    const DataSplits c = load_fashion_mnist_splits(dir.file(""), cache);
+    EXPECT_EQ(c.train.x, s.train.x);
+    EXPECT_EQ(c.train.y, s.train.y);
+    EXPECT_EQ(c.validation.x, s.validation.x);
+    EXPECT_EQ(c.test.x, s.test.x);
+    EXPECT_EQ(c.test.y, s.test.y);
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(cache), fs::directory_iterator{}), 4);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(GzCache, SecondReadComesFromTheCacheAndAChangedSourceIsInflatedAgain) {
+  TempDir dir;
+  const std::string src = dir.file("a.gz"), cache = dir.file("cache");
+  write_gz(src, "first contents");
+  EXPECT_EQ(read_gz_file_cached(src, cache), "first contents");
+  const std::string entry = cache_entry_path(src, cache);
+  ASSERT_FALSE(entry.empty());
+  ASSERT_TRUE(fs::exists(entry));
+  // Prove the next read uses the entry: same length, other bytes, header untouched.
+  std::string bytes = slurp(entry);
+  ASSERT_EQ(bytes.size(), 16u + 14u);
+  bytes.replace(16, 14, "cached!!bytes!");
+  write_plain(entry, bytes);
+  EXPECT_EQ(read_gz_file_cached(src, cache), "cached!!bytes!");
+  // A replaced source (other size, other inode) gets another entry and its own contents.
+  const std::string tmp = dir.file("b.gz");
+  write_gz(tmp, "second, longer contents");
+  fs::rename(tmp, src);
+  EXPECT_NE(cache_entry_path(src, cache), entry);
+  EXPECT_EQ(read_gz_file_cached(src, cache), "second, longer contents");
+  // No cache: inflated directly.
+  EXPECT_EQ(cache_entry_path(src, ""), "");
+  EXPECT_EQ(read_gz_file_cached(src, ""), "second, longer contents");
+}
+
+TEST(GzCache, DamagedEntryIsIgnoredAndRewritten) {
+  TempDir dir;
+  const std::string src = dir.file("a.gz"), cache = dir.file("cache");
+  write_gz(src, std::string(1000, 'x'));
+  ASSERT_EQ(read_gz_file_cached(src, cache), std::string(1000, 'x'));
+  const std::string entry = cache_entry_path(src, cache);
+  const std::string whole = slurp(entry);
+  write_plain(entry, whole.substr(0, whole.size() / 2));  // torn: shorter than its header says
+  EXPECT_EQ(read_gz_file_cached(src, cache), std::string(1000, 'x'));
+  EXPECT_EQ(slurp(entry), whole);                          // rewritten
+  write_plain(entry, "not a cache entry at all, wrong magic");
+  EXPECT_EQ(read_gz_file_cached(src, cache), std::string(1000, 'x'));
+  EXPECT_EQ(slurp(entry), whole);
+  // No temporary files left behind.
+  EXPECT_EQ(std::distance(fs::directory_iterator(cache), fs::directory_iterator{}), 1);
+}
+
+TEST(GzCache, UnusableCacheDirectoryOnlyCostsTime) {
+  TempDir dir;
+  const std::string src = dir.file("a.gz");
+  write_gz(src, "contents");
+  write_plain(dir.file("file"), "a regular file, not a directory");
+  EXPECT_EQ(read_gz_file_cached(src, dir.file("file") + "/cache"), "contents");
+  // A missing source still fails naming the file, cache or not.
+  expect_error([&] { (void)read_gz_file_cached(dir.file("none.gz"), dir.file("cache")); }, {"none.gz"});
+}
+
+TEST(GzCache, DefaultDirectoryFollowsTheEnvironment) {
+  const auto set = [](const char* name, const char* value) {
+    if (value) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+  };
+  const char* names[] = {"ECOHPO_CACHE_DIR", "XDG_CACHE_HOME", "HOME"};
+  std::map<std::string, std::optional<std::string>> saved;
+  for (const char* n : names) {
+    const char* v = std::getenv(n);
+    saved[n] = v ? std::optional<std::string>(v) : std::nullopt;
+  }
+  set("ECOHPO_CACHE_DIR", "/c");
+  set("XDG_CACHE_HOME", "/x");
+  set("HOME", "/h");
+  EXPECT_EQ(default_cache_dir(), "/c");
+  set("ECOHPO_CACHE_DIR", nullptr);
+  EXPECT_EQ(default_cache_dir(), "/x/ecohpo");
+  set("XDG_CACHE_HOME", nullptr);
+  EXPECT_EQ(default_cache_dir(), "/h/.cache/ecohpo");
+  set("HOME", nullptr);
+  EXPECT_EQ(default_cache_dir(), "");
+  for (const auto& [n, v] : saved) set(n.c_str(), v ? v->c_str() : nullptr);
 }
 
 std::vector<int> skewed_labels() {

@@ -1,5 +1,9 @@
 // The ecohpo-mlp executable: report lines are trial-protocol JSON; bad flags exit 2.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iterator>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
@@ -81,7 +85,10 @@ TEST(MlpMain, SameSeedGivesTheSameReports) {
 }
 
 TEST(MlpMain, FashionMnistQuickRun) {
-  const ProcessResult r = run_mlp("--dataset fashion-mnist --max-train 500 --max-eval 500 --epochs 1 --width 16 --quiet-epochs");
+  const std::string cache = std::string(::testing::TempDir()) + "/ecohpo-mlp-cache-" + std::to_string(::getpid());
+  std::filesystem::remove_all(cache);
+  const std::string args = "--dataset fashion-mnist --max-train 500 --max-eval 500 --epochs 1 --width 16 --quiet-epochs";
+  const ProcessResult r = run_mlp(args + " --cache-dir " + cache);
   if (r.exit_code == 1) GTEST_SKIP() << "Fashion-MNIST not installed (dataset-fashion-mnist)";
   ASSERT_EQ(r.exit_code, 0);
   const auto ls = lines(r.out);
@@ -89,6 +96,22 @@ TEST(MlpMain, FashionMnistQuickRun) {
   const auto j = nlohmann::json::parse(ls[0]);
   EXPECT_EQ(j.at("n_train").get<int>(), 500);
   EXPECT_EQ(j.at("n_params").get<int>(), 784 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10);
+  // The four IDX files were inflated into the cache; a second trial reads them from there,
+  // and trains exactly as a trial without a cache.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(cache), std::filesystem::directory_iterator{}), 4);
+  const ProcessResult cached = run_mlp(args + " --cache-dir " + cache);
+  const ProcessResult uncached = run_mlp(args + " --cache-dir none");
+  ASSERT_EQ(cached.exit_code, 0);
+  ASSERT_EQ(uncached.exit_code, 0);
+  const auto without_times = [](const std::string& out) {
+    auto j = nlohmann::json::parse(lines(out).at(0));
+    j.erase("train_s");
+    j.erase("eval_s");
+    return j;
+  };
+  EXPECT_EQ(without_times(cached.out), without_times(r.out));
+  EXPECT_EQ(without_times(uncached.out), without_times(r.out));
+  std::filesystem::remove_all(cache);
 }
 
 TEST(MlpMain, BadFlagsExitTwoWithAClearMessage) {
@@ -109,6 +132,7 @@ TEST(MlpMain, BadFlagsExitTwoWithAClearMessage) {
       {"--epochs", "--epochs needs a value"},
       {"--width 0", "--width must be in [1, 8192]"},
       {"stray", "unexpected argument 'stray'"},
+      {"--cache-dir ''", "--cache-dir: give a directory, or none"},
   };
   for (const auto& c : cases) {
     const ProcessResult r = run_mlp(c.args, err);
