@@ -38,6 +38,7 @@ class GpuPool {
                               const std::optional<std::string>& visible, int unverified_count);
 
   int gpus_per_trial() const { return gpus_per_trial_; }
+  const std::vector<Gpu>& all() const { return all_; }
   int size() const { return static_cast<int>(all_.size()); }
   // How many trials can hold GPUs at once (size / gpus_per_trial).
   int max_concurrent_trials() const;

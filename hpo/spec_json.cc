@@ -150,6 +150,7 @@ json resolved_spec_json(const StudySpec& s) {
   j["meters"] = s.meters;
   j["meter_interval_s"] = s.meter_interval_s;
   j["gpus_per_trial"] = s.gpus_per_trial;
+  j["hardware"] = json{{"gpu_power_limit_w", s.hardware.gpu_power_limit_w}};
   json carbon{{"intensity_g_per_kwh", number_or_null(s.carbon.intensity_g_per_kwh)},
               {"intensity_csv", s.carbon.intensity_csv},
               {"region", s.carbon.region},
@@ -208,6 +209,8 @@ static StudySpec spec_from_json_impl(const json& j) {
   s.meters = get_or<std::vector<std::string>>(j, "meters", {"auto"});
   s.meter_interval_s = get_or<double>(j, "meter_interval_s", 1.0);
   s.gpus_per_trial = get_or<int>(j, "gpus_per_trial", 0);
+  s.hardware.gpu_power_limit_w =
+      get_or<std::string>(get_or<json>(j, "hardware", json::object()), "gpu_power_limit_w", "");
   const json carbon = get_or<json>(j, "carbon", json::object());
   s.carbon.intensity_g_per_kwh = opt_double(carbon, "intensity_g_per_kwh");
   s.carbon.intensity_csv = get_or<std::string>(carbon, "intensity_csv", "");

@@ -14,6 +14,7 @@
 
 #include "hpo/budget.h"
 #include "hpo/command_template.h"
+#include "hpo/gpu_power.h"
 #include "hpo/pareto.h"
 #include "hpo/report_parser.h"
 
@@ -103,6 +104,7 @@ class Loop {
   std::int64_t next_number_ = 0;
   std::vector<Point> front_;
   std::optional<GpuPool> gpu_pool_;  // only when gpus_per_trial > 0
+  std::optional<GpuPowerKnob> power_;  // only with hardware.gpu_power_limit_w and a pool
   double start_mono_ = 0.0;
   double prior_elapsed_s_ = 0.0;
   double last_elapsed_saved_ = 0.0;
@@ -242,17 +244,24 @@ bool Loop::launch(std::int64_t number, int attempt, Params params, double sample
   req.timeout_s = spec_.trial_timeout_s;
   Running r;
   r.attempt = attempt;
+  std::string power_error;
   if (gpu_pool_) {
     r.gpus = gpu_pool_->take();
     req.gpu_indices = GpuPool::meter_indices(r.gpus);
     req.env.emplace_back("CUDA_VISIBLE_DEVICES", GpuPool::visible_devices(r.gpus));
     req.env.emplace_back("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
+    if (power_) {
+      Result<double> w = power_->apply(t.params, req.gpu_indices);
+      if (w.ok()) req.env.emplace_back("ECOHPO_GPU_POWER_LIMIT_W", fmt(w.value()));
+      else power_error = "GPU power limit: " + w.error();
+    }
   }
 
   store_.trial_started(t);  // durable before the process exists: a resume re-runs it
   insert(t);
   running_[number] = r;
-  Result<std::string> id = parts_.executor->submit(req);
+  Result<std::string> id = power_error.empty() ? parts_.executor->submit(req)
+                                               : Result<std::string>(make_error(power_error));
   if (!id.ok()) {
     TrialExit x;
     x.kind = ExitKind::kLaunchError;
@@ -397,6 +406,9 @@ void Loop::finalize(Trial& t, Running& r, const TrialExit& x) {
   } else {
     t.stderr_tail = x.stderr_tail;
   }
+  if (power_ && !r.gpus.empty())
+    for (const auto& problem : power_->restore(GpuPool::meter_indices(r.gpus)))
+      std::fprintf(stderr, "ecohpo: %s\n", problem.c_str());
   if (gpu_pool_) gpu_pool_->give_back(r.gpus);
   r.gpus.clear();
 }
@@ -567,6 +579,25 @@ StudySummary Loop::run() {
       Result<GpuPool> p = GpuPool::make(spec_.gpus_per_trial, {}, std::nullopt,
                                         parts_.executor->slots() * spec_.gpus_per_trial);
       if (p.ok()) gpu_pool_ = std::move(p).value();
+    }
+  }
+  if (gpu_pool_ && parts_.gpu_power && !spec_.hardware.gpu_power_limit_w.empty()) {
+    // Originals from the study file when resuming (the GPUs may still carry a killed
+    // trial's limit), else as found now; recorded before the first trial changes them.
+    power_.emplace(*parts_.gpu_power, spec_.hardware.gpu_power_limit_w);
+    const auto& attrs = store_.attributes();
+    const nlohmann::json recorded = attrs.contains("gpu_power_limits_mw")
+                                        ? attrs["gpu_power_limits_mw"] : nlohmann::json();
+    auto notes = power_->begin(GpuPool::meter_indices(gpu_pool_->all()), recorded);
+    if (notes.ok()) {
+      for (const auto& n : notes.value()) std::fprintf(stderr, "ecohpo: %s\n", n.c_str());
+      store_.set_attribute("gpu_power_limits_mw", power_->originals_json());
+    } else {
+      StopVerdict s;
+      s.stop = true;
+      s.rule = "launch_error";
+      s.message = "GPU power limits cannot be read: " + notes.error();
+      stop(s, Termination::kLaunchError);
     }
   }
   if (options_.resume) resume();

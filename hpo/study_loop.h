@@ -43,6 +43,7 @@
 #include "hpo/stop_rule.h"
 #include "hpo/study_spec.h"
 #include "hpo/study_store.h"
+#include "meters/gpu_power_limits.h"
 #include "meters/meter.h"
 
 namespace hpo {
@@ -57,6 +58,8 @@ struct StudyParts {
   const CarbonAccountant* carbon = nullptr;        // not owned; null: no CO2e
   // GPUs to hand out when gpus_per_trial > 0 (GpuPool::make); empty: indices 0..N-1.
   std::optional<GpuPool> gpus;
+  // Sets `hardware.gpu_power_limit_w` on the trials' GPUs; null: the knob is not used.
+  std::unique_ptr<meters::GpuPowerLimits> gpu_power;
 };
 
 // Throws ConfigError (from the factories) on bad component options.

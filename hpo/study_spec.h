@@ -45,6 +45,14 @@ struct CarbonSpec {
   std::optional<Embodied> embodied;
 };
 
+// Hardware knobs set for each trial on the resources it holds, and restored after it
+// (`hardware:`; docs/metering.md, "GPU power limits"). Values are a number or a template with
+// {name} placeholders of the search space, e.g. "{gpu_w}".
+struct HardwareSpec {
+  std::string gpu_power_limit_w;  // "" = leave the GPUs' limits alone
+  bool empty() const { return gpu_power_limit_w.empty(); }
+};
+
 struct StudySpec {
   std::string name;
   std::vector<std::string> command;  // argv template with {name} placeholders
@@ -62,6 +70,7 @@ struct StudySpec {
   std::vector<std::string> meters{"auto"};  // or explicit sources: rapl, perf, msr, nvml, estimate
   double meter_interval_s = 1.0;
   int gpus_per_trial = 0;
+  HardwareSpec hardware;
   CarbonSpec carbon;
   std::optional<ComponentSpec> pruner;
   std::vector<ComponentSpec> early_stop;

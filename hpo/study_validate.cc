@@ -2,6 +2,7 @@
 // rule names the key it is about so that the error points at the line that broke it.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "hpo/carbon.h"
@@ -24,6 +25,7 @@ class Checker {
     command();
     numbers();
     meters();
+    hardware();
     carbon();
     carbon_sources();
     components();
@@ -161,6 +163,38 @@ class Checker {
         std::string msg = "placeholder {" + u + "} names no parameter";
         if (auto near = did_you_mean(u, names); !near.empty()) msg += "; did you mean {" + near + "}?";
         fail(key, msg + (names.empty() ? " (the space is empty)" : " (parameters: " + join_names(names) + ")"));
+      }
+    }
+  }
+
+  void hardware() const {
+    const std::string& w = spec_.hardware.gpu_power_limit_w;
+    if (w.empty()) return;
+    const std::string key = "/hardware/gpu_power_limit_w";
+    if (spec_.gpus_per_trial < 1)
+      fail(key, "a GPU power limit is set on the trial's own GPUs: it needs gpus_per_trial >= 1");
+    if (spec_.executor.type != "local")
+      fail(key, "GPU power limits are set by the local executor; with " + spec_.executor.type +
+                    " set them in the job script");
+    std::set<std::string> used;
+    try {
+      used = placeholders({w});
+    } catch (const std::invalid_argument& e) {
+      fail(key, e.what());
+    }
+    if (used.empty()) {
+      char* end = nullptr;
+      const double v = std::strtod(w.c_str(), &end);
+      if (end == w.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
+        fail(key, "expected watts (a number > 0) or a {parameter}, got '" + w + "'");
+    }
+    const auto names = param_names();
+    for (const auto& u : used) {
+      const ParamSpec* p = spec_.space.find(u);
+      if (!p) {
+        std::string msg = "placeholder {" + u + "} names no parameter";
+        if (auto near = did_you_mean(u, names); !near.empty()) msg += "; did you mean {" + near + "}?";
+        fail(key, msg);
       }
     }
   }

@@ -472,7 +472,7 @@ StudySpec StudyParser::parse() {
       "name",       "description",     "command",  "shell",        "work_dir",
       "env",        "space",           "objectives", "sampler",    "seed",
       "budget",     "parallel",        "trial_timeout_s", "retries", "storage",
-      "meters",     "meter_interval_s", "gpus_per_trial", "carbon", "pruner",
+      "meters",     "meter_interval_s", "gpus_per_trial", "hardware", "carbon", "pruner",
       "early_stop", "executor"};
   check_keys(root, "", kKeys, "the study");
 
@@ -540,6 +540,12 @@ StudySpec StudyParser::parse() {
     spec.meter_interval_s = number(root["meter_interval_s"], "/meter_interval_s");
   if (root.contains("gpus_per_trial")) spec.gpus_per_trial = static_cast<int>(
       to_int(integer(root["gpus_per_trial"], "/gpus_per_trial")));
+  if (root.contains("hardware") && !root["hardware"].is_null()) {
+    const ojson& h = mapping(root["hardware"], "/hardware", "{gpu_power_limit_w: \"{gpu_w}\"}");
+    check_keys(h, "/hardware", {"gpu_power_limit_w"}, "hardware");
+    if (h.contains("gpu_power_limit_w"))
+      spec.hardware.gpu_power_limit_w = scalar_text(h["gpu_power_limit_w"], "/hardware/gpu_power_limit_w");
+  }
   if (root.contains("carbon") && !root["carbon"].is_null()) carbon(root["carbon"], spec.carbon);
   if (root.contains("pruner") && !root["pruner"].is_null() &&
       !(root["pruner"].is_string() && root["pruner"].get<std::string>() == "none"))

@@ -23,7 +23,8 @@ const std::vector<std::string>& value_flags() {
       "--wall-time-s", "--parallel",     "--timeout",       "--retries",   "--storage",
       "--name",        "--meters",       "--meter-interval", "--region",   "--pue",
       "--intensity",   "--intensity-csv", "--pruner",       "--pruner-opt", "--early-stop",
-      "--executor",    "--executor-opt", "--gpus-per-trial", "--work-dir", "--env"};
+      "--executor",    "--executor-opt", "--gpus-per-trial", "--work-dir", "--env",
+      "--gpu-power-limit-w"};
   return kFlags;
 }
 
@@ -206,6 +207,10 @@ void SweepParser::apply(const std::string& flag, const std::string& value) {
   } else if (flag == "--gpus-per-trial") {
     spec_.gpus_per_trial = to_int(value, flag, "");
     note("/gpus_per_trial");
+  } else if (flag == "--gpu-power-limit-w") {
+    spec_.hardware.gpu_power_limit_w = value;
+    note("/hardware");
+    note("/hardware/gpu_power_limit_w");
   } else if (flag == "--work-dir") {
     spec_.work_dir = value;
     note("/work_dir");
@@ -393,6 +398,7 @@ Budget:
   --trials N  --energy-kwh X  --co2e-kg X  --wall-time-s X
 Execution:
   --parallel N  --timeout S (per trial, 0 = none)  --retries N  --gpus-per-trial N
+  --gpu-power-limit-w W|{param}  (each trial's GPUs capped at W watts, restored after)
   --executor TYPE  --executor-opt KEY=VALUE  --work-dir DIR  --env NAME=VALUE  --shell
 Energy and carbon:
   --meters a,b (auto, rapl, perf, msr, nvml, estimate)  --meter-interval S

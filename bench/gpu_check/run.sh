@@ -11,6 +11,9 @@
 # 3. A 4-trial study with gpus_per_trial: 1: each trial's `uuid_match` metric is 1 when the
 #    GPU its PyTorch sees is the UUID ecohpo gave it; energy_gpu_kwh against self_counter_j.
 # 4. A CUDA_VISIBLE_DEVICES naming no GPU is refused (exit 2); an index-restricted sweep runs.
+# 5. GPU power limits (as root): a 4-trial study capping its GPU at the lowest allowed limit
+#    or at the default one; nvidia-smi's power.limit before and after must be equal, and the
+#    capped trials must draw less power (energy_gpu_kwh / duration_s).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 E=${ECOHPO:-$here/../../build/hpo/cli/ecohpo}
@@ -37,5 +40,15 @@ CUDA_VISIBLE_DEVICES=0 "$E" sweep -p seconds=float:1:2 -p size=choice:4096 --max
   --minimize energy_kwh --trials 2 --parallel 2 --gpus-per-trial 1 --storage r.h5 -- \
   python3 gpu_burn.py --seconds {seconds} --size {size}; echo "rc=$?"
 "$E" export r.h5 --format csv
+echo "== power limits (needs root)"
+lo=$(nvidia-smi -i 0 --query-gpu=power.min_limit --format=csv,noheader,nounits | cut -d. -f1)
+hi=$(nvidia-smi -i 0 --query-gpu=power.default_limit --format=csv,noheader,nounits | cut -d. -f1)
+nvidia-smi --query-gpu=index,power.limit --format=csv
+CUDA_VISIBLE_DEVICES=0 "$E" sweep -p seconds=float:3:3 -p size=choice:8192 -p w=choice:$lo,$hi \
+  --maximize tflops --minimize energy_kwh --trials 4 --parallel 1 --gpus-per-trial 1 \
+  --gpu-power-limit-w {w} --storage p.h5 -- python3 gpu_burn.py --seconds {seconds} --size {size}
+echo "rc=$?"
+"$E" export p.h5 --format csv
+nvidia-smi --query-gpu=index,power.limit --format=csv
 } 2>&1 | tee "$out/log.txt"
 rm -rf "$work"

@@ -21,6 +21,7 @@
 #include "hpo/config_error.h"
 #include "hpo/export.h"
 #include "hpo/export_codecarbon.h"
+#include "hpo/gpu_power.h"
 #include "hpo/local_executor.h"
 #include "hpo/slurm_executor.h"
 #include "hpo/pareto.h"
@@ -31,7 +32,9 @@
 #include "hpo/study_store.h"
 #include "hpo/study_yaml.h"
 #include "hpo/sweep_args.h"
+#include "meters/gpu_power_limits.h"
 #include "meters/meter_factory.h"
+#include "meters/nvml_source.h"
 #include "samplers/registry.h"
 
 namespace cli {
@@ -240,6 +243,21 @@ int run_spec(const hpo::StudySpec& spec, const hpo::Registry& registry, const Ru
                   << " trial(s) run at once\n";
     }
     parts.gpus = std::move(pool).value();
+    if (!spec.hardware.gpu_power_limit_w.empty()) {
+      const std::string key = "/hardware/gpu_power_limit_w";
+      auto bad = [&](const std::string& why) {
+        std::cerr << "ecohpo: " << hpo::StudyError(spec.locate(key), key, why).what() << "\n";
+        return 2;
+      };
+      const auto gpus = hpo::GpuPool::meter_indices(parts.gpus->all());
+      if (std::find(gpus.begin(), gpus.end(), -1) != gpus.end())
+        return bad("GPU power limits need the nvml meter to know which GPU is which "
+                   "(meters: [auto] or [nvml, ...] on a machine with NVIDIA GPUs)");
+      auto limits = meters::GpuPowerLimits::open(meters::NvmlSource::default_library());
+      if (!limits.ok()) return bad("cannot control GPU power limits: " + limits.error());
+      if (auto r = hpo::check_power_range(spec, *limits.value(), gpus); !r.ok()) return bad(r.error());
+      parts.gpu_power = std::move(limits).value();
+    }
   }
 
   hpo::StudyInfo info = hpo::make_study_info(spec);

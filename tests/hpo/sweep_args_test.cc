@@ -67,6 +67,14 @@ TEST(SweepArgs, IssueExample) {
   EXPECT_EQ(words(s.source_text), expected);
 }
 
+TEST(SweepArgs, GpuPowerLimitFlagSetsTheHardwareKnob) {
+  const StudySpec s = parse_sweep_args(words(
+      "-p w=int:150:300 --minimize energy_kwh --gpus-per-trial 1 --gpu-power-limit-w {w} -- ./train"));
+  EXPECT_EQ(s.hardware.gpu_power_limit_w, "{w}");
+  EXPECT_EQ(s.gpus_per_trial, 1);
+  EXPECT_EQ(s.locate("/hardware/gpu_power_limit_w").column, 8);  // its value, word 8 (from 1)
+}
+
 TEST(SweepArgs, EveryFlag) {
   const StudySpec s = parse_sweep_args(words(
       "--param=opt=choice:sgd,adam -p mom=float:0:0.9:step=0.1:when=opt=sgd -p \"n=fixed:'007'\" "

@@ -9,6 +9,7 @@
 
 #include "fake_powercap.h"
 #include "meters/attributing_meter.h"
+#include "meters/gpu_power_limits.h"
 #include "meters/meter_factory.h"
 
 namespace {
@@ -119,6 +120,39 @@ TEST_F(Nvml, SharedGpuIsSplitAndUnheldGpuIsIdle) {
   EXPECT_DOUBLE_EQ(m->end(ha).total_j(), 15.0);
   EXPECT_DOUBLE_EQ(m->end(hb).total_j(), 15.0);
   EXPECT_DOUBLE_EQ(m->idle_j(), 8.0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Nvml, PowerLimitsReadSetAndNvmlErrors) {
+  write("init 0\ngpu 0 50000\ngpu 0 70000\nlimits 120000 250000\n");
+  const std::string log = dir_.path() + "/limits.log";
+  setenv("FAKE_NVML_LIMITS", log.c_str(), 1);
+  auto l = meters::GpuPowerLimits::open(FAKE_NVML_PATH);
+  ASSERT_TRUE(l) << l.error();
+  auto& limits = *l.value();
+  auto range = limits.range_mw(1);
+  ASSERT_TRUE(range) << range.error();
+  EXPECT_EQ(range->min_mw, 120000u);
+  EXPECT_EQ(range->max_mw, 250000u);
+  EXPECT_EQ(limits.limit_mw(1).value(), 250000u);  // the default until set
+  ASSERT_TRUE(limits.set_limit_mw(1, 150000).ok());
+  EXPECT_EQ(limits.limit_mw(1).value(), 150000u);
+  EXPECT_EQ(limits.limit_mw(0).value(), 250000u);  // the other GPU untouched
+  // NVML's own refusals come back with its message and the GPU.
+  auto low = limits.set_limit_mw(0, 100000);
+  EXPECT_FALSE(low.ok());
+  EXPECT_NE(low.error().find("GPU 0: setting the power limit to 100 W: Invalid Argument"),
+            std::string::npos) << low.error();
+  EXPECT_FALSE(limits.limit_mw(7).ok());
+  write("init 0\ngpu 0 50000\ngpu 0 70000\nnoperm\n");
+  auto perm = limits.set_limit_mw(0, 200000);
+  EXPECT_NE(perm.error().find("Insufficient Permissions (setting GPU power limits needs root)"),
+            std::string::npos) << perm.error();
+  unsetenv("FAKE_NVML_LIMITS");
+  EXPECT_FALSE(meters::GpuPowerLimits::open("/nonexistent/libnvidia-ml.so.1").ok());
 }
 
 }  // namespace
