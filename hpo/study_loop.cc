@@ -61,6 +61,7 @@ struct Running {
   enum class Intent { kNone, kPrune, kInterrupt } intent = Intent::kNone;
   std::string intent_reason;
   std::vector<GpuPool::Gpu> gpus;
+  bool power_limited = false;  // its GPUs' power limits were set (restore them at the end)
 };
 
 class Loop {
@@ -252,8 +253,12 @@ bool Loop::launch(std::int64_t number, int attempt, Params params, double sample
     req.env.emplace_back("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
     if (power_) {
       Result<double> w = power_->apply(t.params, req.gpu_indices);
-      if (w.ok()) req.env.emplace_back("ECOHPO_GPU_POWER_LIMIT_W", fmt(w.value()));
-      else power_error = "GPU power limit: " + w.error();
+      if (w.ok()) {
+        req.env.emplace_back("ECOHPO_GPU_POWER_LIMIT_W", fmt(w.value()));
+        r.power_limited = true;
+      } else {
+        power_error = "GPU power limit: " + w.error();
+      }
     }
   }
 
@@ -406,9 +411,10 @@ void Loop::finalize(Trial& t, Running& r, const TrialExit& x) {
   } else {
     t.stderr_tail = x.stderr_tail;
   }
-  if (power_ && !r.gpus.empty())
+  if (power_ && r.power_limited)
     for (const auto& problem : power_->restore(GpuPool::meter_indices(r.gpus)))
       std::fprintf(stderr, "ecohpo: %s\n", problem.c_str());
+  r.power_limited = false;
   if (gpu_pool_) gpu_pool_->give_back(r.gpus);
   r.gpus.clear();
 }

@@ -211,6 +211,7 @@ TEST_F(GpuStudy, PowerLimitsOutsideTheGpusRangeOrWithoutPermissionAreClearErrors
   EXPECT_NE(shown.out.find("Insufficient Permissions (setting GPU power limits needs root)"),
             std::string::npos) << shown.out;
   EXPECT_TRUE(limits_set(dir_).empty());
+  EXPECT_EQ(perm.err.find("not restored"), std::string::npos) << "nothing was set: " << perm.err;
 
   // Bad definitions are caught with the YAML: no GPUs per trial, a placeholder of nothing.
   std::string text = power_study(dir_, 2, 0.1);
