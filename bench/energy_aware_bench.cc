@@ -13,7 +13,6 @@
 // Problems are evaluated in-process; no trial processes. Prints one line per seed and a
 // summary per sampler, and the whole result as JSON on stdout's last line.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -30,37 +29,15 @@
 
 namespace {
 
-using bench::box;
 using bench::median;
-
-const std::vector<hpo::Objective>& kObjs = bench::two_minimized();
 
 struct Run {
   std::vector<double> hv, cum_kwh;  // after each trial
 };
 
 Run run_study(hpo::Sampler& s, const objectives::Problem& prob, int trials) {
-  const auto space = box(prob.n_vars);
-  std::vector<hpo::Trial> hist;
-  std::vector<hpo::Point> pts;
   Run r;
-  double spent = 0.0;
-  for (int i = 0; i < trials; ++i) {
-    auto p = s.suggest({space, kObjs, hist}, i);
-    std::vector<double> x;
-    for (int k = 0; k < prob.n_vars; ++k) x.push_back(std::get<double>(p.at("x" + std::to_string(k))));
-    hpo::Trial t;
-    t.number = i;
-    t.state = hpo::TrialState::kComplete;
-    t.values = objectives::evaluate(prob.name, x);
-    t.energy.energy_kwh = 1e-3 * std::pow(10.0, x[0]);
-    spent += t.energy.energy_kwh;
-    t.params = std::move(p);
-    pts.push_back(t.values);
-    hist.push_back(std::move(t));
-    r.hv.push_back(hpo::hypervolume(pts, prob.hv_reference));
-    r.cum_kwh.push_back(spent);
-  }
+  r.hv = bench::run_study(s, prob, trials, &r.cum_kwh);
   return r;
 }
 

@@ -43,12 +43,6 @@ struct Args {
   bool quality = true, cost = true, energy = true;
 };
 
-std::vector<double> point_of(const hpo::Params& p, int d) {
-  std::vector<double> x(static_cast<std::size_t>(d));
-  for (int i = 0; i < d; ++i) x[static_cast<std::size_t>(i)] = std::get<double>(p.at("x" + std::to_string(i)));
-  return x;
-}
-
 std::unique_ptr<hpo::Sampler> make(const hpo::Registry& reg, const std::string& type,
                                    std::uint64_t seed, nlohmann::json extra = {}) {
   hpo::ComponentSpec spec;
@@ -69,33 +63,8 @@ double process_cpu_s() {
 
 const std::vector<hpo::Objective>& kObjs = bench::two_minimized();
 
-// Runs `trials` trials; returns the hypervolume after each trial, and fills `energy` with the
-// cumulative synthetic energy when given.
-std::vector<double> run_study(hpo::Sampler& s, const objectives::Problem& prob, int trials,
-                              std::vector<double>* energy = nullptr) {
-  const auto space = box(prob.n_vars);
-  std::vector<hpo::Trial> hist;
-  std::vector<hpo::Point> pts;
-  std::vector<double> hv;
-  double spent = 0.0;
-  for (int i = 0; i < trials; ++i) {
-    auto p = s.suggest({space, kObjs, hist}, i);
-    const auto x = point_of(p, prob.n_vars);
-    hpo::Trial t;
-    t.number = i;
-    t.state = hpo::TrialState::kComplete;
-    t.values = objectives::evaluate(prob.name, x);
-    // Synthetic cost: 10x from x0 = 0 to x0 = 1 (kWh).
-    t.energy.energy_kwh = 1e-3 * std::pow(10.0, x[0]);
-    spent += t.energy.energy_kwh;
-    t.params = std::move(p);
-    pts.push_back(t.values);
-    hist.push_back(std::move(t));
-    hv.push_back(hpo::hypervolume(pts, prob.hv_reference));
-    if (energy) energy->push_back(spent);
-  }
-  return hv;
-}
+using bench::point_of;
+using bench::run_study;
 
 }  // namespace
 

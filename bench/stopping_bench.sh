@@ -12,18 +12,15 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 TRIALS=${2:-60}
 ECOHPO=$BUILD/hpo/cli/ecohpo
-TESTOBJ=$BUILD/objectives/ecohpo-testobj
 WORK=$(mktemp -d /tmp/ecohpo-stopping-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+
+. "$(dirname "$0")/stopping_studies.sh"
 
 write_study() {  # name, extra YAML lines
   cat > "$WORK/$1.yaml" <<YAML
 name: stopping-$1
-command: ["$TESTOBJ", "--steps", "10", "--curve", "exp:0.3:{end}:{rate}", "--burn-s", "{burn}"]
-space:
-  end:  {type: float, low: 0.5, high: 0.95}
-  rate: {type: float, low: 0.05, high: 1.5, log: true}
-  burn: {type: float, low: 0.05, high: 0.4, log: true}
+$(testobj_command_and_space "$BUILD")
 objectives:
   - {name: accuracy, direction: maximize}
   - {name: energy_kwh, direction: minimize}

@@ -1,5 +1,5 @@
-# The studies of the stopping benchmarks, sourced by bench/stopping_ml_bench.sh and
-# bench/stopping_replay.sh so they measure the same thing. Each function prints the
+# The studies of the stopping benchmarks, sourced by bench/stopping_bench.sh,
+# bench/stopping_ml_bench.sh and bench/stopping_replay.sh so they measure the same thing. Each function prints the
 # `command:` and `space:` of a study YAML for the binaries under BUILD ($1).
 
 # ecohpo-mlp on the UCI digits, the search space of experiments/random-vs-bayes.yaml

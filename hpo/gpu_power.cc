@@ -21,6 +21,8 @@ std::optional<double> as_number(const ParamValue& v) {
   return std::nullopt;
 }
 
+}  // namespace
+
 std::optional<double> parse_watts(const std::string& text) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
@@ -28,8 +30,6 @@ std::optional<double> parse_watts(const std::string& text) {
     return std::nullopt;
   return v;
 }
-
-}  // namespace
 
 Result<std::vector<std::string>> GpuPowerKnob::begin(const std::vector<int>& gpus,
                                                      const nlohmann::json& recorded) {

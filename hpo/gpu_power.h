@@ -55,6 +55,9 @@ class GpuPowerKnob {
   std::map<int, unsigned> originals_mw_;
 };
 
+// `text` as watts: a finite number > 0 and nothing else; nullopt otherwise.
+std::optional<double> parse_watts(const std::string& text);
+
 // The range of watts a study's `gpu_power_limit_w` can give: a number, or one placeholder
 // of a numeric parameter (its low..high) or of a categorical one with numeric choices.
 // nullopt when it cannot be told before a trial (several placeholders, text around one).

@@ -2,12 +2,12 @@
 // rule names the key it is about so that the error points at the line that broke it.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <set>
 
 #include "hpo/carbon.h"
 #include "hpo/command_template.h"
 #include "hpo/config_error.h"
+#include "hpo/gpu_power.h"
 #include "hpo/spec_text.h"
 #include "hpo/study_yaml.h"
 
@@ -182,12 +182,8 @@ class Checker {
     } catch (const std::invalid_argument& e) {
       fail(key, e.what());
     }
-    if (used.empty()) {
-      char* end = nullptr;
-      const double v = std::strtod(w.c_str(), &end);
-      if (end == w.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
-        fail(key, "expected watts (a number > 0) or a {parameter}, got '" + w + "'");
-    }
+    if (used.empty() && !parse_watts(w))
+      fail(key, "expected watts (a number > 0) or a {parameter}, got '" + w + "'");
     const auto names = param_names();
     for (const auto& u : used) {
       const ParamSpec* p = spec_.space.find(u);

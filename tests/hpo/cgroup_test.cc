@@ -76,6 +76,15 @@ bool process_gone(pid_t pid) {
   return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
 }
 
+// The estimate meter without its sampling thread: the executor tests read it at the end.
+std::unique_ptr<meters::AttributingMeter> estimate_meter() {
+  std::vector<std::unique_ptr<meters::EnergySource>> sources;
+  sources.push_back(std::make_unique<meters::EstimateSource>(meters::EstimateSource::Options{}));
+  meters::AttributingMeter::Options mo;
+  mo.sampling_thread = false;
+  return std::make_unique<meters::AttributingMeter>(std::move(sources), mo);
+}
+
 bool wait_for_file(const fs::path& p, double timeout_s) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < give_up) {
@@ -141,13 +150,8 @@ TEST_F(CgroupTest, SetsidEscapeeIsCountedOnlyByTheCgroup) {
   double cpu_with = 0, cpu_without = 0;
   for (const std::string mode : {"auto", "off"}) {
     fs::remove(flag);
-    meters::EstimateSource::Options eo;
-    std::vector<std::unique_ptr<meters::EnergySource>> sources;
-    sources.push_back(std::make_unique<meters::EstimateSource>(eo));
-    meters::AttributingMeter::Options mo;
-    mo.sampling_thread = false;
-    meters::AttributingMeter meter(std::move(sources), mo);
-    LocalExecutor ex(opts(mode), &meter);
+    auto meter = estimate_meter();
+    LocalExecutor ex(opts(mode), meter.get());
     ASSERT_TRUE(ex.submit(sh(1, script)).ok());
     EXPECT_EQ(ex.cgroup_of(1).empty(), mode == "off");
     auto got = run_all(ex, {1});
@@ -201,13 +205,8 @@ TEST_F(CgroupTest, CancelKillsAnEscapedBurner) {
 TEST_F(CgroupTest, FallbackWhenTheRootIsNotACgroup) {
   auto o = opts("auto");
   o.cgroup_root = dir_.string();
-  meters::EstimateSource::Options eo;
-  std::vector<std::unique_ptr<meters::EnergySource>> sources;
-  sources.push_back(std::make_unique<meters::EstimateSource>(eo));
-  meters::AttributingMeter::Options mo;
-  mo.sampling_thread = false;
-  meters::AttributingMeter meter(std::move(sources), mo);
-  LocalExecutor ex(o, &meter);
+  auto meter = estimate_meter();
+  LocalExecutor ex(o, meter.get());
   EXPECT_NE(ex.cgroup_note().find("is not a cgroup v2 filesystem"), std::string::npos)
       << ex.cgroup_note();
   EXPECT_NE(ex.cgroup_note().find(dir_.string()), std::string::npos);
