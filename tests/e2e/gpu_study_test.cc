@@ -229,6 +229,36 @@ TEST_F(GpuStudy, PowerLimitsOutsideTheGpusRangeOrWithoutPermissionAreClearErrors
   EXPECT_EQ(typo.code, 2);
   EXPECT_NE(typo.err.find("placeholder {gpu_x} names no parameter; did you mean {gpu_w}?"),
             std::string::npos) << typo.err;
+  // Garbage in the key, and around it: each names file, line and key; nothing is created.
+  for (const char* f : {"s.h5", "s.h5.journal"}) fs::remove(dir_ / f);  // the run above's
+  struct Bad {
+    std::string replacement, expect;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {"hardware: {gpu_power_limit_w: lots}",
+            "study.yaml:15:12: /hardware/gpu_power_limit_w: expected watts (a number > 0) or a "
+            "{parameter}, got 'lots'"},
+           {"hardware: {gpu_power_limit_w: -50}", "got '-50'"},
+           {"hardware: {gpu_power_limit_w: \"{gpu_w\"}", "/hardware/gpu_power_limit_w"},
+           {"hardware: {gpu_clock_mhz: 900}", "/hardware/gpu_clock_mhz: unknown key 'gpu_clock_mhz'"},
+           {"hardware: 250", "/hardware: expected a mapping"}}) {
+    text = power_study(dir_, 2, 0.1);
+    const std::string knob = "hardware: {gpu_power_limit_w: \"{gpu_w}\"}";
+    text.replace(text.find(knob), knob.size(), b.replacement);
+    write_file(dir_ / "study.yaml", text);
+    Outcome o = run({"run", "study.yaml"}, dir_, 60);
+    EXPECT_EQ(o.code, 2) << b.replacement;
+    EXPECT_NE(o.err.find(b.expect), std::string::npos) << b.replacement << " -> " << o.err;
+  }
+  // The sweep flag goes through the same checks, naming the command-line word.
+  Outcome sweep = run({"sweep", "-p", "x=float:0:1", "--minimize", "loss", "--gpus-per-trial", "1",
+                       "--gpu-power-limit-w", "max", "--dry-run", "--", "true"},
+                      dir_, 60);
+  EXPECT_EQ(sweep.code, 2);
+  EXPECT_NE(sweep.err.find("/hardware/gpu_power_limit_w: expected watts (a number > 0) or a "
+                           "{parameter}, got 'max'"),
+            std::string::npos) << sweep.err;
+  EXPECT_FALSE(fs::exists(dir_ / "s.h5")) << "nothing is created by a refused study";
 }
 
 TEST_F(GpuStudy, AKilledCoordinatorsPowerLimitsAreRestoredOnResume) {
