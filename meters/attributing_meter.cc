@@ -142,9 +142,6 @@ void AttributingMeter::sample_locked(double now_s) {
   auto busy = machine_busy_cpu_s(options_.proc_root);
   if (busy && last_busy_s_ >= 0) dbusy = std::max(0.0, *busy - last_busy_s_);
   last_busy_s_ = busy ? *busy : -1.0;
-  const double children = reaped_children_cpu_s();
-  const double dchildren = std::max(0.0, children - last_children_s_);
-  last_children_s_ = children;
 
   scanned_ = false;  // a full /proc scan only for trees the leader walk cannot reach
 
@@ -182,6 +179,13 @@ void AttributingMeter::sample_locked(double now_s) {
   }
   // A tree reaped by this process since the last sample: its CPU time moved into our
   // RUSAGE_CHILDREN; the part not yet seen is that increase minus what was attributed.
+  // Read only after the walk: a tree the walk found gone was reaped before this read, so its
+  // CPU time is in the increase. (Read before the walk, a reap in between lost up to a whole
+  // interval of the tree's CPU time.) A reap just after the walk leaves only the microseconds
+  // between the walk and the exit unseen.
+  const double children = reaped_children_cpu_s();
+  const double dchildren = std::max(0.0, children - last_children_s_);
+  last_children_s_ = children;
   if (!newly_vanished.empty()) {
     // Several trees gone at once: split by their CPU rate so far (the best evidence left).
     double rate_sum = 0.0;

@@ -134,6 +134,28 @@ TEST(Attribution, EstimateChargesCpuTimeOfAReapedTree) {
   EXPECT_EQ(m.components[0].source, "estimate");
 }
 
+// The sampling thread may sample while the tree is being reaped. Whatever the interleaving,
+// the reaped tree's CPU time must be charged once: a sample that finds the tree gone must
+// also find its CPU time in RUSAGE_CHILDREN (one CI run lost a whole interval to this).
+TEST(Attribution, ReapRacingTheSamplerLosesNoCpuTime) {
+  meters::MeterOptions o;
+  o.sources = {"estimate"};
+  o.cpu_w_per_thread = 10.0;
+  o.memory_w_per_gb = 0.0;
+  o.interval_s = 0.01;  // sample as often as allowed to hit many interleavings
+  auto setup = meters::make_meter(o);
+  for (int k = 0; k < 25; ++k) {
+    const pid_t p = spawn_burner(1, 0.06);
+    meters::MeterTarget t;
+    t.pgid = p;
+    const auto h = setup.meter->begin(t);
+    const double cpu = reap(p);
+    const auto m = setup.meter->end(h);
+    ASSERT_GT(cpu, 0.01);
+    EXPECT_NEAR(m.total_j(), 10.0 * cpu, 0.05 * 10.0 * cpu + 0.02) << "run " << k;
+  }
+}
+
 TEST(Attribution, CallingThreadIsMeteredByItsOwnClock) {
   meters::MeterOptions o;
   o.sources = {"estimate"};
