@@ -170,6 +170,9 @@ void AttributingMeter::sample_locked(double now_s) {
     steps.push_back({&t, d, rss / 1e9, now_s - std::max(t.last_sample_s, t.begin_s)});
     if (gone && !t.vanished) {
       t.vanished = true;
+      // Both ends charge the tree's whole life (its reaper's rusage, or its growth of our
+      // RUSAGE_CHILDREN), including the little it burnt before begin(): that start-up is
+      // the trial's own cost. Hence begin_cpu_s, which the live intervals left out.
       if (t.final_cpu_s) {
         steps.back().dcpu = std::max(0.0, t.begin_cpu_s + *t.final_cpu_s - t.last_cpu_s);
       } else if (!t.has_clock) {
@@ -198,7 +201,7 @@ void AttributingMeter::sample_locked(double now_s) {
     for (std::size_t k = 0; k < newly_vanished.size(); ++k) {
       Step* s = newly_vanished[k];
       const double share = dchildren * rate[k] / rate_sum;
-      s->dcpu = std::max(0.0, share - s->t->last_cpu_s);
+      s->dcpu = std::max(0.0, share + s->t->begin_cpu_s - s->t->last_cpu_s);
     }
   }
   double sum_d = 0.0;

@@ -134,6 +134,32 @@ TEST(Attribution, EstimateChargesCpuTimeOfAReapedTree) {
   EXPECT_EQ(m.components[0].source, "estimate");
 }
 
+// A span charges the tree's whole life, including what it burnt before begin() (a trial's
+// start-up is its own cost), whether the reaper reports the tree's CPU time or the meter
+// finds it in RUSAGE_CHILDREN. Here half the tree's CPU time comes before begin().
+TEST(Attribution, CpuBurntBeforeBeginIsChargedOnBothEndPaths) {
+  for (const bool told : {true, false}) {
+    meters::MeterOptions o;
+    o.sources = {"estimate"};
+    o.cpu_w_per_thread = 10.0;
+    o.memory_w_per_gb = 0.0;
+    o.interval_s = 0.1;
+    auto setup = meters::make_meter(o);
+    const pid_t p = spawn_burner(1, 0.4);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    meters::MeterTarget t;
+    t.pgid = p;
+    const auto h = setup.meter->begin(t);
+    const double cpu = reap(p);
+    if (told) setup.meter->set_final_cpu_s(h, cpu);
+    const auto m = setup.meter->end(h);
+    ASSERT_GT(cpu, 0.1);
+    EXPECT_NEAR(m.cpu_s, cpu, 0.05 * cpu + 0.01) << (told ? "told" : "RUSAGE_CHILDREN");
+    EXPECT_NEAR(m.total_j(), 10.0 * cpu, 0.05 * 10.0 * cpu + 0.1)
+        << (told ? "told" : "RUSAGE_CHILDREN");
+  }
+}
+
 // The sampling thread may sample while the tree is being reaped. Whatever the interleaving,
 // the reaped tree's CPU time must be charged once: a sample that finds the tree gone must
 // also find its CPU time in RUSAGE_CHILDREN (one CI run lost a whole interval to this).
