@@ -42,8 +42,12 @@ early_stop: [{type: hypervolume_plateau, window: 15, min_improvement: 0.01, warm
 # The default rules: both with default options.
 write_study defaults "pruner: {type: pareto}
 early_stop: [{type: hypervolume_plateau}]"
+# The same with the pareto pruner's bolder, best-fit projection (docs/stopping.md).
+write_study pareto_bold "pruner: {type: pareto, shape: best_fit, noise_sigmas: 0}"
+write_study defaults_bold "pruner: {type: pareto, shape: best_fit, noise_sigmas: 0}
+early_stop: [{type: hypervolume_plateau}]"
 
-RUNS="full median asha pareto plateau pareto_plateau defaults"
+RUNS="full median asha pareto_bold pareto plateau pareto_plateau defaults_bold defaults"
 for r in $RUNS; do
   nice "$ECOHPO" run --quiet "$WORK/$r.yaml" > "$WORK/$r.log" 2>&1 || { cat "$WORK/$r.log"; exit 1; }
   "$ECOHPO" export "$WORK/$r.h5" --format csv -o "$WORK/$r-1.csv"

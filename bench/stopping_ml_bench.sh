@@ -5,7 +5,8 @@
 # For each seed the same study runs with no pruner/rule (full budget), with each pruner/rule
 # at its defaults, and with the default rules for a multi-objective study (`pareto` +
 # `hypervolume_plateau`, default options). `pareto_prev` / `defaults_prev` use the pareto
-# model before the trend test (margin 0.02, trend_sigmas 0), for comparison.
+# model before the trend test (margin 0.02, trend_sigmas 0, best fit), `*_bold` the model
+# before the cautious projection (shape: best_fit, noise_sigmas: 0; docs/stopping.md).
 # Reported per run and seed: total energy of every attempt plus the optimizer's, and the
 # hypervolume of the complete trials' (accuracy max, energy_kwh min) against one reference per
 # seed (the full run's worst accuracy and energy + 10%), relative to the full run.
@@ -39,17 +40,21 @@ $3
 YAML
 }
 
-RUNS="full median asha pareto_prev pareto plateau defaults_prev defaults"
+# RUNS (environment) picks a subset; the first must be full.
+RUNS=${RUNS:-full median asha pareto_prev pareto_bold pareto plateau defaults_prev defaults_bold defaults}
 for seed in $SEEDS; do
   write_study full "$seed" ""
   write_study median "$seed" "pruner: {type: median}"
   write_study asha "$seed" "pruner: {type: asha}"
-  write_study pareto_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0}"
+  write_study pareto_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0, shape: best_fit, noise_sigmas: 0}"
   write_study pareto "$seed" "pruner: {type: pareto}"
   write_study plateau "$seed" "early_stop: [{type: hypervolume_plateau}]"
-  write_study defaults_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0}
+  write_study defaults_prev "$seed" "pruner: {type: pareto, margin: 0.02, trend_sigmas: 0, shape: best_fit, noise_sigmas: 0}
 early_stop: [{type: hypervolume_plateau}]"
   write_study defaults "$seed" "pruner: {type: pareto}
+early_stop: [{type: hypervolume_plateau}]"
+  write_study pareto_bold "$seed" "pruner: {type: pareto, shape: best_fit, noise_sigmas: 0}"
+  write_study defaults_bold "$seed" "pruner: {type: pareto, shape: best_fit, noise_sigmas: 0}
 early_stop: [{type: hypervolume_plateau}]"
   for r in $RUNS; do
     nice "$ECOHPO" run --quiet "$WORK/$r-$seed.yaml" > "$WORK/$r-$seed.log" 2>&1 ||

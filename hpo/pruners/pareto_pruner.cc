@@ -61,41 +61,61 @@ std::string objective_text(const std::vector<Objective>& objs, const Point& p) {
 }  // namespace
 
 double extrapolate_curve(const std::vector<std::pair<std::int64_t, double>>& curve,
-                         std::int64_t target_step, double trend_sigmas) {
+                         std::int64_t target_step, const CurveModel& model) {
   if (curve.empty()) return std::nan("");
   const double last = curve.back().second;
   if (curve.size() < 2) return last;
   const double n = static_cast<double>(curve.size());
+  double sum_y = 0.0;
+  for (const auto& [t, y] : curve) sum_y += y;
+  const double mean = sum_y / n;
   double best_sse = std::numeric_limits<double>::infinity(), best_pred = last;
-  double best_mean = last;
+  bool flat = false;
+  std::vector<double> predictions;  // one per shape
   for (double c : {0.25, 0.5, 1.0, 2.0}) {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double sx = 0, sxx = 0, sxy = 0;
     for (const auto& [t, y] : curve) {
       const double x = std::pow(static_cast<double>(t) + 1.0, -c);
-      sx += x; sy += y; sxx += x * x; sxy += x * y;
+      sx += x; sxx += x * x; sxy += x * y;
     }
     const double var = sxx - sx * sx / n;
     if (!(var > 1e-300)) continue;  // all at one step
-    const double b = (sxy - sx * sy / n) / var;
-    const double a = (sy - b * sx) / n;
+    const double b = (sxy - sx * sum_y / n) / var;
+    const double a = (sum_y - b * sx) / n;
     double sse = 0.0;
     for (const auto& [t, y] : curve) {
       const double r = y - (a + b * std::pow(static_cast<double>(t) + 1.0, -c));
       sse += r * r;
     }
+    const double pred = a + b * std::pow(static_cast<double>(target_step) + 1.0, -c);
+    if (std::isfinite(pred)) predictions.push_back(pred);
     if (sse < best_sse) {
       best_sse = sse;
-      best_pred = a + b * std::pow(static_cast<double>(target_step) + 1.0, -c);
+      best_pred = pred;
       // A trend smaller than `trend_sigmas` standard errors of the slope is noise: the
       // curve is flat, at its mean.
-      best_mean = best_pred;
-      if (trend_sigmas > 0.0 && curve.size() > 2) {
+      flat = false;
+      if (model.trend_sigmas > 0.0 && curve.size() > 2) {
         const double se_b = std::sqrt(sse / (n - 2.0) / var);
-        if (std::abs(b) < trend_sigmas * se_b) best_mean = sy / n;
+        flat = std::abs(b) < model.trend_sigmas * se_b;
       }
     }
   }
-  best_pred = best_mean;
+  if (predictions.empty()) return last;
+  if (flat) {
+    // A flat curve may still sit anywhere in its own noise band: `noise_sigmas` standard
+    // deviations of its reports above the mean, in the direction that is better.
+    double ss = 0.0;
+    for (const auto& [t, y] : curve) ss += (y - mean) * (y - mean);
+    return mean + model.better * model.noise_sigmas * std::sqrt(ss / (n - 1.0));
+  }
+  if (model.envelope && model.better != 0.0) {
+    // With 3-5 reports the four shapes fit about equally well; the best fit is often the one
+    // that saturates soonest, and curves that keep rising (Fashion-MNIST over 8 epochs) are
+    // then projected short. The envelope takes the most hopeful shape.
+    for (double p : predictions)
+      if (model.better * p > model.better * best_pred) best_pred = p;
+  }
   return std::isfinite(best_pred) ? best_pred : last;
 }
 
@@ -105,6 +125,10 @@ std::string ParetoPruner::Options::validate() const {
   if (min_trials < 1) return "min_trials: must be at least 1, got " + std::to_string(min_trials);
   if (max_step < 0) return "max_step: must be >= 0 (0 = auto), got " + std::to_string(max_step);
   if (fit_points < 2) return "fit_points: must be at least 2, got " + std::to_string(fit_points);
+  if (!(noise_sigmas >= 0.0))
+    return "noise_sigmas: must be >= 0, got " + format_number(noise_sigmas);
+  if (shape != "best_fit" && shape != "envelope")
+    return "shape: must be best_fit or envelope, got '" + shape + "'";
   if (!(trend_sigmas >= 0.0))
     return "trend_sigmas: must be >= 0 (0 = always extrapolate), got " +
            format_number(trend_sigmas);
@@ -179,9 +203,13 @@ std::optional<Point> ParetoPruner::project(const StudyView& study, const Trial& 
         for (const auto& [st, y] : curve) best = std::min(best, to_minimization(y, obj.direction));
         if (curve.size() > static_cast<std::size_t>(options_.fit_points))
           curve.erase(curve.begin(), curve.end() - options_.fit_points);
-        double fit = curve.back().first >= target
-                         ? curve.back().second
-                         : extrapolate_curve(curve, target, options_.trend_sigmas);
+        CurveModel model;
+        model.trend_sigmas = options_.trend_sigmas;
+        model.noise_sigmas = options_.noise_sigmas;
+        model.envelope = options_.shape == "envelope";
+        model.better = obj.direction == Direction::kMaximize ? 1.0 : -1.0;
+        double fit = curve.back().first >= target ? curve.back().second
+                                                  : extrapolate_curve(curve, target, model);
         v = std::min(to_minimization(fit, obj.direction), best);  // never worse than so far
         // Clip to the range any trial has shown (reports and final values).
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -245,6 +273,8 @@ std::unique_ptr<Pruner> ParetoPruner::create(const ComponentSpec& spec, const Fa
   o.steps_param = r.string("steps_param", o.steps_param);
   o.fit_points = r.integer("fit_points", o.fit_points);
   o.trend_sigmas = r.number("trend_sigmas", o.trend_sigmas);
+  o.noise_sigmas = r.number("noise_sigmas", o.noise_sigmas);
+  o.shape = r.string("shape", o.shape);
   r.finish();
   throw_if_invalid(r, o.validate());
   return std::make_unique<ParetoPruner>(o);

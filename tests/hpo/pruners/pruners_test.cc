@@ -208,7 +208,7 @@ TEST(ExtrapolateCurve, RecoversTheSaturatingFamily) {
   EXPECT_NEAR(extrapolate_curve(c, 10), acc_curve(0.9, 10), 1e-9);
   EXPECT_DOUBLE_EQ(extrapolate_curve({{3, 0.4}}, 10), 0.4);
   // An exact curve has no noise: its trend is always significant and is extrapolated.
-  EXPECT_NEAR(extrapolate_curve(c, 10, 2.0), acc_curve(0.9, 10), 1e-9);
+  EXPECT_NEAR(extrapolate_curve(c, 10, {.trend_sigmas = 2.0}), acc_curve(0.9, 10), 1e-9);
 }
 
 TEST(ExtrapolateCurve, NoisyFlatCurveIsProjectedFlat) {
@@ -217,12 +217,96 @@ TEST(ExtrapolateCurve, NoisyFlatCurveIsProjectedFlat) {
   const std::vector<std::pair<std::int64_t, double>> wobble = {
       {4, 0.94}, {5, 0.955}, {6, 0.945}, {7, 0.95}, {8, 0.96}};
   EXPECT_GT(extrapolate_curve(wobble, 30), 0.975);
-  EXPECT_NEAR(extrapolate_curve(wobble, 30, 2.0), 0.95, 1e-12);  // the mean: flat
-  EXPECT_GT(extrapolate_curve(wobble, 30, 1.5), 0.975);           // 1.7 > 1.5: a trend
+  EXPECT_NEAR(extrapolate_curve(wobble, 30, {.trend_sigmas = 2.0}), 0.95, 1e-12);  // the mean: flat
+  EXPECT_GT(extrapolate_curve(wobble, 30, {.trend_sigmas = 1.5}), 0.975);           // 1.7 > 1.5: a trend
   // A clear rise through the same noise stays a trend.
   const std::vector<std::pair<std::int64_t, double>> rising = {
       {1, 0.60}, {2, 0.75}, {3, 0.80}, {4, 0.845}, {5, 0.86}};
-  EXPECT_GT(extrapolate_curve(rising, 30, 2.0), 0.86);
+  EXPECT_GT(extrapolate_curve(rising, 30, {.trend_sigmas = 2.0}), 0.86);
+}
+
+// The exact-shape model (`shape: best_fit`, `noise_sigmas: 0`): the bolder model of
+// earlier versions. The synthetic curves below are exactly one of the four shapes, so with it
+// the projections are exact and only the margin decides.
+const nlohmann::json kBestFit = {{"shape", "best_fit"}, {"noise_sigmas", 0}};
+
+nlohmann::json best_fit_with(const std::string& key, double value) {
+  nlohmann::json o = kBestFit;
+  o[key] = value;
+  return o;
+}
+
+TEST(ExtrapolateCurve, CautiousModelHopesWithinTheEvidence) {
+  // Fashion-MNIST, 64x1, epochs 1-3 of 8 (a real trial of the diminishing-returns grid); it
+  // ended at 0.875. The best fit saturates at once; the most hopeful shape (c = 0.25) does not.
+  const std::vector<std::pair<std::int64_t, double>> rising = {{1, 0.8389}, {2, 0.851}, {3, 0.8568}};
+  const double best_fit = extrapolate_curve(rising, 8, {.trend_sigmas = 2.0});
+  const double hopeful = extrapolate_curve(rising, 8, {.trend_sigmas = 2.0, .envelope = true, .better = 1.0});
+  EXPECT_LT(best_fit, 0.870);
+  EXPECT_GT(hopeful, 0.870);
+  EXPECT_LT(hopeful, 0.880);  // hopeful, not unbounded
+  // Minimized metrics hope downward.
+  std::vector<std::pair<std::int64_t, double>> loss;
+  for (const auto& [t, y] : rising) loss.emplace_back(t, 1.0 - y);
+  EXPECT_NEAR(extrapolate_curve(loss, 8, {.trend_sigmas = 2.0, .envelope = true, .better = -1.0}),
+              1.0 - hopeful, 1e-12);
+  // A flat curve is projected within its noise band: mean + 2 SD of its reports.
+  const std::vector<std::pair<std::int64_t, double>> wobble = {
+      {4, 0.94}, {5, 0.955}, {6, 0.945}, {7, 0.95}, {8, 0.96}};
+  const double sd = std::sqrt((0.01 * 0.01 + 0.005 * 0.005 + 0.005 * 0.005 + 0.0 + 0.01 * 0.01) / 4.0);
+  EXPECT_NEAR(extrapolate_curve(wobble, 30, {.trend_sigmas = 2.0, .noise_sigmas = 2.0, .better = 1.0}),
+              0.95 + 2.0 * sd, 1e-12);
+  EXPECT_NEAR(extrapolate_curve(wobble, 30, {.trend_sigmas = 2.0, .noise_sigmas = 2.0, .better = -1.0}),
+              0.95 - 2.0 * sd, 1e-12);
+}
+
+// Two Fashion-MNIST trials of the full diminishing-returns grid (grid seed 7), as reported:
+// the exact-shape model pruned both though each ended on the front; the default keeps them.
+TEST(ParetoPruner, CautiousDefaultKeepsRealFrontTrialsTheBoldModelPruned) {
+  SyntheticStudy s;
+  s.objectives = {{"accuracy", Direction::kMaximize}, {"energy_kwh", Direction::kMinimize}};
+  auto trial = [](TrialState state, std::int64_t epochs, const std::vector<double>& acc,
+                  double kwh_per_epoch) {
+    Trial t;
+    t.state = state;
+    t.params["epochs"] = epochs;
+    for (std::size_t e = 0; e < acc.size(); ++e) {
+      Report r;
+      r.step = static_cast<std::int64_t>(e) + 1;
+      r.metrics["accuracy"] = acc[e];
+      r.elapsed_s = 1.0 + double(e + 1);
+      r.energy_kwh = kwh_per_epoch * double(e + 1);
+      t.reports.push_back(r);
+    }
+    t.metrics["accuracy"] = acc.back();
+    t.duration_s = t.reports.back().elapsed_s;
+    t.energy.energy_kwh = t.reports.back().energy_kwh;
+    if (state == TrialState::kComplete) t.values = {acc.back(), t.energy.energy_kwh};
+    return t;
+  };
+  // Complete trials: 32x2 and 64x2 with 8 epochs, and cheaper short ones.
+  s.trials.push_back(trial(TrialState::kComplete, 8,
+                           {0.8327, 0.8469, 0.8554, 0.8631, 0.8684, 0.8448, 0.8672, 0.8711}, 0.49e-6));
+  s.trials.push_back(trial(TrialState::kComplete, 8,
+                           {0.8451, 0.8554, 0.8675, 0.8673, 0.8738, 0.859, 0.8721, 0.8819}, 0.95e-6));
+  s.trials.push_back(trial(TrialState::kComplete, 2, {0.8327, 0.8469}, 0.5e-6));
+  s.trials.push_back(trial(TrialState::kComplete, 1, {0.8314}, 0.79e-6));
+  s.trials.push_back(trial(TrialState::kComplete, 4, {0.8451, 0.8554, 0.8675, 0.8673}, 0.89e-6));
+  for (std::size_t i = 0; i < s.trials.size(); ++i) {
+    s.trials[i].number = static_cast<std::int64_t>(i);
+    s.trials[i].end_unix_s = double(i);
+  }
+  // 64x1x8 ended at 0.875 for 7.0e-6 kWh; 128x2x8 at 0.8849 for 1.44e-5: both on the front.
+  const Trial narrow = trial(TrialState::kRunning, 8,
+                             {0.8389, 0.851, 0.8568, 0.8621, 0.8711, 0.8465, 0.8697, 0.875}, 0.88e-6);
+  const Trial wide = trial(TrialState::kRunning, 8,
+                           {0.8522, 0.8651, 0.873, 0.872, 0.8754, 0.8575, 0.8804, 0.8849}, 1.8e-6);
+  auto dflt = make("pareto", nlohmann::json::object());
+  auto bold = make("pareto", kBestFit);
+  EXPECT_EQ(prune_step(*dflt, s, narrow), -1);
+  EXPECT_EQ(prune_step(*dflt, s, wide), -1);
+  EXPECT_NE(prune_step(*bold, s, narrow), -1);
+  EXPECT_NE(prune_step(*bold, s, wide), -1);
 }
 
 TEST(ParetoPruner, PrunesProjectedDominatedTrials) {
@@ -255,9 +339,9 @@ TEST(ParetoPruner, DefaultMarginIsOnePercentOfTheSpread) {
   // pruned with the default margin 0.01 (0.0029 of accuracy) and with 0.02 (0.0057), kept
   // with 0.05 (0.0143).
   auto s = pareto_study();
-  auto dflt = make("pareto", nlohmann::json::object());
-  auto two = make("pareto", {{"margin", 0.02}});
-  auto wide = make("pareto", {{"margin", 0.05}});
+  auto dflt = make("pareto", kBestFit);
+  auto two = make("pareto", best_fit_with("margin", 0.02));
+  auto wide = make("pareto", best_fit_with("margin", 0.05));
   auto close = [](auto t) { return acc_curve(0.89, t); };
   EXPECT_EQ(prune_step(*dflt, s, curve_trial("accuracy", close, 0.012, 10)), 3);
   EXPECT_EQ(prune_step(*two, s, curve_trial("accuracy", close, 0.012, 10)), 3);
@@ -279,8 +363,8 @@ TEST(ParetoPruner, UnprojectableObjectivesNeverPrune) {
 
 TEST(ParetoPruner, ProjectionUsesMaxStep) {
   auto s = pareto_study();
-  auto at3 = make("pareto", {{"max_step", 3}});
-  auto at10 = make("pareto", nlohmann::json::object());  // auto: largest complete step, 10
+  auto at3 = make("pareto", best_fit_with("max_step", 3));
+  auto at10 = make("pareto", kBestFit);  // auto: largest complete step, 10
   Trial t = curve_trial("accuracy", [](auto t) { return acc_curve(0.6, t); }, 0.012, 3);
   t.number = 5;
   const auto q3 = dynamic_cast<ParetoPruner&>(*at3).project(s.view(), t);
@@ -396,9 +480,12 @@ TEST(ParetoPruner, RealCurvesPruneHungryLosersOnly) {
   auto s = real_study();
   auto p = make("pareto", nlohmann::json::object());
   std::string why;
-  // Hungry (30 epochs x 0.5 s) and mediocre (~0.8): pruned as soon as it may be.
-  EXPECT_EQ(prune_step(*p, s, real_trial(TrialState::kRunning, 0.8, 30, 0.5, 30), &why), 3);
+  // Hungry (30 epochs x 0.5 s) and mediocre (~0.8): pruned as soon as the most hopeful
+  // shape of its curve falls short, at step 6 (the exact-shape model prunes at step 3).
+  EXPECT_EQ(prune_step(*p, s, real_trial(TrialState::kRunning, 0.8, 30, 0.5, 30), &why), 6);
   EXPECT_NE(why.find("dominated by trial"), std::string::npos) << why;
+  auto bold = make("pareto", kBestFit);
+  EXPECT_EQ(prune_step(*bold, s, real_trial(TrialState::kRunning, 0.8, 30, 0.5, 30)), 3);
   // Cheapest of all (3 short epochs), far less accurate than the best: it ends at its own
   // third epoch, so it is kept. (Projected to the largest step, 30, at its flat energy
   // readings' average per step, it would look as hungry as the best and be pruned.)
@@ -437,8 +524,8 @@ TEST(ParetoPruner, NoisyPlateauIsNotExtrapolatedUpward) {
   Trial t = real_trial(TrialState::kRunning, 0.94, 30, 0.5, 8);
   const double wobble[] = {0.94, 0.955, 0.945, 0.95, 0.96};
   for (int i = 0; i < 5; ++i) t.reports[3 + i].metrics["accuracy"] = wobble[i];
-  auto flat = make("pareto", nlohmann::json::object());
-  auto off = make("pareto", {{"trend_sigmas", 0}});
+  auto flat = make("pareto", kBestFit);
+  auto off = make("pareto", best_fit_with("trend_sigmas", 0));
   const auto qf = dynamic_cast<ParetoPruner&>(*flat).project(s.view(), t);
   const auto qo = dynamic_cast<ParetoPruner&>(*off).project(s.view(), t);
   ASSERT_TRUE(qf && qo);
@@ -467,6 +554,9 @@ TEST(Pruners, BadOptionsNameTheKey) {
   EXPECT_EQ(key_of("patience", {{"wrapped", 3}}), "/pruner/wrapped");
   EXPECT_EQ(key_of("pareto", {{"margin", -0.1}}), "/pruner/margin");
   EXPECT_EQ(key_of("pareto", {{"trend_sigmas", -1}}), "/pruner/trend_sigmas");
+  EXPECT_EQ(key_of("pareto", {{"noise_sigmas", -1}}), "/pruner/noise_sigmas");
+  EXPECT_EQ(key_of("pareto", {{"shape", "linear"}}), "/pruner/shape");
+  EXPECT_EQ(key_of("pareto", {{"shape", 3}}), "/pruner/shape");
   EXPECT_EQ(key_of("pareto", {{"fit_points", 1}}), "/pruner/fit_points");
   EXPECT_EQ(key_of("pareto", {{"steps_param", 3}}), "/pruner/steps_param");
   EXPECT_EQ(key_of("median", {{"direction", "sideways"}}), "/pruner/direction");
