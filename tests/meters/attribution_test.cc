@@ -115,17 +115,27 @@ TEST(Attribution, TwoTreesSharePackageEnergyByCpuTime) {
   EXPECT_GE(ma.trace.size(), 2u);  // one sample per 0.5 s interval
 }
 
-TEST(Attribution, EstimateChargesCpuTimeOfAReapedTree) {
+// The estimate meter at 10 W per busy thread and nothing for memory, so a span's energy is
+// 10 J per CPU second of the tree it meters.
+meters::MeterSetup ten_watt_estimate_meter(double interval_s) {
   meters::MeterOptions o;
   o.sources = {"estimate"};
   o.cpu_w_per_thread = 10.0;
   o.memory_w_per_gb = 0.0;
-  o.interval_s = 0.2;
-  auto setup = meters::make_meter(o);
-  const pid_t p = spawn_burner(1, 1.0);
+  o.interval_s = interval_s;
+  return meters::make_meter(o);
+}
+
+meters::MeterHandle begin_tree(meters::Meter& meter, pid_t pgid) {
   meters::MeterTarget t;
-  t.pgid = p;
-  const auto h = setup.meter->begin(t);
+  t.pgid = pgid;
+  return meter.begin(t);
+}
+
+TEST(Attribution, EstimateChargesCpuTimeOfAReapedTree) {
+  auto setup = ten_watt_estimate_meter(0.2);
+  const pid_t p = spawn_burner(1, 1.0);
+  const auto h = begin_tree(*setup.meter, p);
   const double cpu = reap(p);  // reaped before end(), no set_final_cpu_s: RUSAGE_CHILDREN path
   const auto m = setup.meter->end(h);
   ASSERT_GT(cpu, 0.05);
@@ -139,17 +149,10 @@ TEST(Attribution, EstimateChargesCpuTimeOfAReapedTree) {
 // finds it in RUSAGE_CHILDREN. Here half the tree's CPU time comes before begin().
 TEST(Attribution, CpuBurntBeforeBeginIsChargedOnBothEndPaths) {
   for (const bool told : {true, false}) {
-    meters::MeterOptions o;
-    o.sources = {"estimate"};
-    o.cpu_w_per_thread = 10.0;
-    o.memory_w_per_gb = 0.0;
-    o.interval_s = 0.1;
-    auto setup = meters::make_meter(o);
+    auto setup = ten_watt_estimate_meter(0.1);
     const pid_t p = spawn_burner(1, 0.4);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    meters::MeterTarget t;
-    t.pgid = p;
-    const auto h = setup.meter->begin(t);
+    const auto h = begin_tree(*setup.meter, p);
     const double cpu = reap(p);
     if (told) setup.meter->set_final_cpu_s(h, cpu);
     const auto m = setup.meter->end(h);
@@ -164,17 +167,10 @@ TEST(Attribution, CpuBurntBeforeBeginIsChargedOnBothEndPaths) {
 // the reaped tree's CPU time must be charged once: a sample that finds the tree gone must
 // also find its CPU time in RUSAGE_CHILDREN (one CI run lost a whole interval to this).
 TEST(Attribution, ReapRacingTheSamplerLosesNoCpuTime) {
-  meters::MeterOptions o;
-  o.sources = {"estimate"};
-  o.cpu_w_per_thread = 10.0;
-  o.memory_w_per_gb = 0.0;
-  o.interval_s = 0.01;  // sample as often as allowed to hit many interleavings
-  auto setup = meters::make_meter(o);
+  auto setup = ten_watt_estimate_meter(0.01);  // sample as often as allowed: many interleavings
   for (int k = 0; k < 25; ++k) {
     const pid_t p = spawn_burner(1, 0.06);
-    meters::MeterTarget t;
-    t.pgid = p;
-    const auto h = setup.meter->begin(t);
+    const auto h = begin_tree(*setup.meter, p);
     const double cpu = reap(p);
     const auto m = setup.meter->end(h);
     ASSERT_GT(cpu, 0.01);
