@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "hpo/hypervolume.h"
-#include "hpo/objective.h"
-#include "hpo/sampler.h"
-#include "hpo/search_space.h"
-#include "hpo/trial.h"
+#include "hpo/front/hypervolume.h"
+#include "hpo/core/objective.h"
+#include "hpo/core/sampler.h"
+#include "hpo/core/search_space.h"
+#include "hpo/core/trial.h"
 #include "objectives/problems.h"
 
 namespace bench {

@@ -22,8 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_problems.h"
-#include "hpo/hypervolume.h"
-#include "hpo/registry.h"
+#include "hpo/front/hypervolume.h"
+#include "hpo/core/registry.h"
 #include "objectives/problems.h"
 #include "samplers/registry.h"
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bench/bench_problems.h"
-#include "hpo/hypervolume.h"
+#include "hpo/front/hypervolume.h"
 #include "objectives/problems.h"
 #include "samplers/gp_sampler.h"
 #include "samplers/random_sampler.h"

@@ -31,13 +31,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hpo/hypervolume.h"
-#include "hpo/pruners/pareto_pruner.h"
-#include "hpo/pareto.h"
-#include "hpo/registry.h"
-#include "hpo/spec_json.h"
-#include "hpo/stopping_registry.h"
-#include "hpo/study_store.h"
+#include "hpo/front/hypervolume.h"
+#include "hpo/stopping/pruners/pareto_pruner.h"
+#include "hpo/front/pareto.h"
+#include "hpo/core/registry.h"
+#include "hpo/spec/spec_json.h"
+#include "hpo/stopping/pruners/pruner_registry.h"
+#include "hpo/stopping/stop_rules/stop_rule_registry.h"
+#include "hpo/store/study_file.h"
 
 namespace {
 
@@ -64,7 +65,7 @@ hpo::ComponentSpec component(const nlohmann::json& j, const std::string& key) {
 
 Outcome replay(const std::string& path, const ReplayOptions& opt) {
   const bool verbose = opt.verbose;
-  auto store = hpo::StudyStore::open_read_only(path);
+  auto store = hpo::open_study_file_read_only(path);
   const hpo::StudySpec spec = hpo::spec_from_json(store->info().spec);
   std::vector<hpo::Trial> full;
   for (const auto& t : store->trials())

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "hpo/study_store.h"
+#include "hpo/store/study_file.h"
 
 namespace {
 
@@ -107,8 +107,8 @@ int open_child(const fs::path& path, bool read_only) {
   const double c0 = cpu_s();
   std::size_t n = 0, running = 0;
   {
-    auto store = read_only ? hpo::StudyStore::open_read_only(path)
-                           : hpo::StudyStore::open(path, nullptr);
+    auto store = read_only ? hpo::open_study_file_read_only(path)
+                           : hpo::open_study_file(path, nullptr);
     n = store->trials().size();
     for (const auto& t : store->trials()) running += t.state == hpo::TrialState::kRunning;
     const double t1 = now_s();
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
       double generate_s = 0, generate_cpu_s = 0;
       const double t0 = now_s();
       const double c0 = cpu_s();
-      auto store = hpo::StudyStore::open(big, &info, options);
+      auto store = hpo::open_study_file(big, &info, options);
       for (std::int64_t n = 0; n < trials;) {
         const double g0 = now_s(), gc0 = cpu_s();
         pending.clear();
@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
       std::printf("study file: %.1f MB\n", fs::file_size(big) / 1e6);
     }
     {  // 2. per-trial durable path: start (fsync), 3 reports (write), finish (fsync)
-      auto store = hpo::StudyStore::open(small, &info);
+      auto store = hpo::open_study_file(small, &info);
       std::vector<hpo::Trial> ts;
       for (std::int64_t n = 0; n < durable; ++n) ts.push_back(bench_trial(n, rng));
       const double t0 = now_s();
@@ -241,7 +241,7 @@ int main(int argc, char** argv) {
       journal_only.checkpoint_min_finished = trials + 1;
       journal_only.checkpoint_fraction = 1e9;
       {
-        auto store = hpo::StudyStore::open(live, &info, journal_only);
+        auto store = hpo::open_study_file(live, &info, journal_only);
         write(*store, 0, in_file);
         store->checkpoint();
         write(*store, in_file, trials);

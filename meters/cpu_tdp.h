@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "hpo/result.h"
+#include "hpo/base/result.h"
 
 namespace meters {
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "hpo/result.h"
+#include "hpo/base/result.h"
 
 namespace meters {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "hpo/result.h"
+#include "hpo/base/result.h"
 
 namespace meters {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "hpo/study_view.h"
+#include "hpo/core/study_view.h"
 
 namespace samplers {
 

@@ -8,9 +8,9 @@
 #include <Eigen/Core>
 #include <tbb/parallel_for.h>
 
-#include "hpo/config_error.h"
-#include "hpo/options_reader.h"
-#include "hpo/study_spec.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/options_reader.h"
+#include "hpo/core/study_spec.h"
 #include "samplers/energy_cost_model.h"
 #include "samplers/gp/acquisition.h"
 #include "samplers/gp/acquisition_optimizer.h"

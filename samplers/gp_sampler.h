@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "hpo/component_spec.h"
-#include "hpo/registry.h"
-#include "hpo/sampler.h"
+#include "hpo/core/component_spec.h"
+#include "hpo/core/registry.h"
+#include "hpo/core/sampler.h"
 
 namespace samplers {
 

@@ -5,8 +5,8 @@
 #include <random>
 #include <stdexcept>
 
-#include "hpo/config_error.h"
-#include "hpo/options_reader.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/options_reader.h"
 #include "samplers/rng.h"
 
 namespace samplers {

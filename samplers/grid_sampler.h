@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "hpo/component_spec.h"
-#include "hpo/sampler.h"
+#include "hpo/core/component_spec.h"
+#include "hpo/core/sampler.h"
 
 namespace samplers {
 

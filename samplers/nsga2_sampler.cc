@@ -7,9 +7,9 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "hpo/config_error.h"
-#include "hpo/options_reader.h"
-#include "hpo/pareto.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/options_reader.h"
+#include "hpo/front/pareto.h"
 #include "samplers/detail/running.h"
 #include "samplers/random_sampler.h"
 #include "samplers/rng.h"

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "hpo/config_error.h"
-#include "hpo/options_reader.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/options_reader.h"
 #include "samplers/detail/running.h"
 #include "samplers/detail/sobol_scramble.h"
 #include "samplers/detail/unit_encoding.h"

@@ -12,8 +12,8 @@
 #include <memory>
 #include <string>
 
-#include "hpo/component_spec.h"
-#include "hpo/sampler.h"
+#include "hpo/core/component_spec.h"
+#include "hpo/core/sampler.h"
 
 namespace samplers {
 

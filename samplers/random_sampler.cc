@@ -1,6 +1,6 @@
 #include "samplers/random_sampler.h"
 
-#include "hpo/options_reader.h"
+#include "hpo/core/options_reader.h"
 #include "samplers/detail/running.h"
 #include "samplers/rng.h"
 

@@ -10,8 +10,8 @@
 #include <memory>
 #include <random>
 
-#include "hpo/component_spec.h"
-#include "hpo/sampler.h"
+#include "hpo/core/component_spec.h"
+#include "hpo/core/sampler.h"
 
 namespace samplers {
 

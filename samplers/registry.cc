@@ -6,7 +6,7 @@
 #include "samplers/qmc_sampler.h"
 #include "samplers/random_sampler.h"
 #include "samplers/tpe_sampler.h"
-#include "hpo/study_spec.h"
+#include "hpo/core/study_spec.h"
 
 namespace samplers {
 

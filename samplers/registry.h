@@ -1,7 +1,7 @@
 // Adds every sampler in this folder to a Registry under its YAML `type`.
 #pragma once
 
-#include "hpo/registry.h"
+#include "hpo/core/registry.h"
 
 namespace samplers {
 

@@ -5,8 +5,8 @@
 #include <numeric>
 #include <optional>
 
-#include "hpo/config_error.h"
-#include "hpo/options_reader.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/options_reader.h"
 #include "samplers/detail/param_codec.h"
 #include "samplers/detail/parzen_estimator.h"
 #include "samplers/detail/running.h"

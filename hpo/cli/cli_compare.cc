@@ -8,7 +8,7 @@
 #include <string>
 
 #include "hpo/cli/commands.h"
-#include "hpo/compare.h"
+#include "hpo/report/compare.h"
 
 namespace cli {
 namespace {

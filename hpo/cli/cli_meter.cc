@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hpo/carbon.h"
+#include "hpo/carbon/carbon.h"
 #include "hpo/cli/commands.h"
 #include "meters/attributing_meter.h"
 #include "meters/meter_factory.h"

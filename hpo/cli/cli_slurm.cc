@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "hpo/cli/commands.h"
-#include "hpo/local_executor.h"
-#include "hpo/slurm_job.h"
+#include "hpo/exec/local/local_executor.h"
+#include "hpo/exec/slurm/slurm_job.h"
 #include "meters/meter_factory.h"
 
 namespace cli {

@@ -15,23 +15,24 @@
 #include <set>
 #include <sstream>
 
-#include "hpo/carbon.h"
+#include "hpo/carbon/carbon.h"
 #include "hpo/cli/commands.h"
-#include "hpo/command_template.h"
-#include "hpo/config_error.h"
-#include "hpo/export.h"
-#include "hpo/export_codecarbon.h"
-#include "hpo/gpu_power.h"
-#include "hpo/local_executor.h"
-#include "hpo/slurm_executor.h"
-#include "hpo/pareto.h"
-#include "hpo/progress.h"
-#include "hpo/spec_json.h"
-#include "hpo/stopping_registry.h"
-#include "hpo/study_loop.h"
-#include "hpo/study_store.h"
-#include "hpo/study_yaml.h"
-#include "hpo/sweep_args.h"
+#include "hpo/core/command_template.h"
+#include "hpo/core/config_error.h"
+#include "hpo/store/export.h"
+#include "hpo/store/export_codecarbon.h"
+#include "hpo/exec/gpu/gpu_power.h"
+#include "hpo/exec/local/local_executor.h"
+#include "hpo/exec/slurm/slurm_executor.h"
+#include "hpo/front/pareto.h"
+#include "hpo/report/progress.h"
+#include "hpo/spec/spec_json.h"
+#include "hpo/stopping/pruners/pruner_registry.h"
+#include "hpo/stopping/stop_rules/stop_rule_registry.h"
+#include "hpo/study/study_loop.h"
+#include "hpo/store/study_file.h"
+#include "hpo/spec/study_yaml.h"
+#include "hpo/spec/sweep_args.h"
 #include "meters/gpu_power_limits.h"
 #include "meters/meter_factory.h"
 #include "meters/nvml_source.h"
@@ -261,7 +262,7 @@ int run_spec(const hpo::StudySpec& spec, const hpo::Registry& registry, const Ru
   }
 
   hpo::StudyInfo info = hpo::make_study_info(spec);
-  auto store = hpo::StudyStore::open(storage, &info);
+  auto store = hpo::open_study_file(storage, &info);
   if (exists) {
     for (const auto& note : store->notes()) std::cerr << "ecohpo: " << note << "\n";
     if (auto why = resume_mismatch(spec, store->info()); !why.empty()) {
@@ -363,7 +364,7 @@ int cmd_show(std::vector<std::string> args) {
     return 2;
   }
   return guarded([&] {
-    auto store = hpo::StudyStore::open_read_only(args[0]);
+    auto store = hpo::open_study_file_read_only(args[0]);
     const auto& info = store->info();
     const auto& trials = store->trials();
     std::map<hpo::TrialState, int> states;
@@ -481,7 +482,7 @@ int cmd_export(std::vector<std::string> args) {
     return 2;
   }
   return guarded([&] {
-    auto store = hpo::StudyStore::open_read_only(path);
+    auto store = hpo::open_study_file_read_only(path);
     std::ofstream file;
     if (!output.empty()) {
       file.open(output);

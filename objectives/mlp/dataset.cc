@@ -1,8 +1,7 @@
 #include "objectives/mlp/dataset.h"
 
-#include <zlib.h>
-
 #include "objectives/mlp/gz_cache.h"
+#include "objectives/mlp/gz_file.h"
 
 #include <algorithm>
 #include <charconv>
@@ -36,36 +35,6 @@ Dataset subset(const Dataset& d, const std::vector<std::int64_t>& rows) {
     out.x.row(static_cast<Eigen::Index>(i)) = d.x.row(rows[i]);
     out.y[i] = d.y[static_cast<std::size_t>(rows[i])];
   }
-  return out;
-}
-
-std::string read_gz_file(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) fail(path, "cannot open file");
-  gzbuffer(f, 1 << 17);
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const int n = gzread(f, buf, sizeof buf);
-    if (n < 0) {
-      int errnum = 0;
-      const char* msg = gzerror(f, &errnum);
-      std::string text = msg ? msg : "read error";
-      gzclose(f);
-      fail(path, "corrupt gzip data (" + text + ")");
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  // gzread returns 0 at a truncated end; gzerror then reports Z_BUF_ERROR.
-  int errnum = 0;
-  const char* msg = gzerror(f, &errnum);
-  if (errnum != Z_OK) {
-    std::string text = msg ? msg : "read error";
-    gzclose(f);
-    fail(path, "corrupt or truncated gzip data (" + text + ")");
-  }
-  gzclose(f);
   return out;
 }
 

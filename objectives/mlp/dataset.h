@@ -35,10 +35,6 @@ struct Dataset {
 // Rows `rows` of `d`, in that order.
 Dataset subset(const Dataset& d, const std::vector<std::int64_t>& rows);
 
-// Reads a whole gzip (or plain) file into memory; throws naming the file when it cannot be
-// opened or the compressed stream is corrupt or truncated.
-std::string read_gz_file(const std::string& path);
-
 // Digits CSV: one sample per line, comma-separated integers; every field but the last is a
 // feature in [0, 16], the last is the label in [0, 9]; every line has the same field count.
 Dataset load_digits_csv_gz(const std::string& path);

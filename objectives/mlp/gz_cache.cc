@@ -11,7 +11,7 @@
 #include <functional>
 #include <system_error>
 
-#include "objectives/mlp/dataset.h"
+#include "objectives/mlp/gz_file.h"
 
 namespace objectives::mlp {
 namespace {

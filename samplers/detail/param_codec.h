@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "hpo/search_space.h"
+#include "hpo/core/search_space.h"
 #include "samplers/detail/parzen_estimator.h"
 
 namespace samplers::detail {

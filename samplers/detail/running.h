@@ -2,7 +2,7 @@
 // the values of a running trial? Samplers use it to skip proposals that would duplicate one.
 #pragma once
 
-#include "hpo/study_view.h"
+#include "hpo/core/study_view.h"
 
 namespace samplers::detail {
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <numeric>
 
-#include "hpo/hypervolume.h"
-#include "hpo/pareto.h"
+#include "hpo/front/hypervolume.h"
+#include "hpo/front/pareto.h"
 
 namespace samplers::detail {
 namespace {

@@ -11,7 +11,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "hpo/study_view.h"
+#include "hpo/core/study_view.h"
 
 namespace samplers::detail {
 

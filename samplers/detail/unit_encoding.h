@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "hpo/search_space.h"
+#include "hpo/core/search_space.h"
 
 namespace samplers::detail {
 

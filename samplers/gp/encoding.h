@@ -15,7 +15,7 @@
 
 #include <Eigen/Core>
 
-#include "hpo/search_space.h"
+#include "hpo/core/search_space.h"
 
 namespace samplers::gp {
 

@@ -17,7 +17,7 @@
 
 #include <Eigen/Core>
 
-#include "hpo/result.h"
+#include "hpo/base/result.h"
 #include "samplers/gp/matern52_kernel.h"
 
 namespace samplers::gp {

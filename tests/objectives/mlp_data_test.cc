@@ -1,6 +1,7 @@
 // Data loading (digits CSV, IDX, gzip, corrupt files, the inflated-file cache), fixed splits
 // and data-fraction sampling.
 #include "objectives/mlp/dataset.h"
+#include "objectives/mlp/gz_file.h"
 #include "objectives/mlp/gz_cache.h"
 #include "objectives/mlp/split.h"
 #include "objectives/mlp/trainer.h"

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "hpo/config_error.h"
-#include "hpo/registry.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/registry.h"
 #include "samplers/gp_sampler.h"
 #include "samplers/random_sampler.h"
 #include "samplers/registry.h"

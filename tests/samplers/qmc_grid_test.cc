@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "hpo/config_error.h"
+#include "hpo/core/config_error.h"
 #include "samplers/detail/sobol_scramble.h"
 #include "samplers/grid_sampler.h"
 #include "samplers/qmc_sampler.h"

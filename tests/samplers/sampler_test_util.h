@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hpo/config_error.h"
-#include "hpo/registry.h"
-#include "hpo/study_view.h"
+#include "hpo/core/config_error.h"
+#include "hpo/core/registry.h"
+#include "hpo/core/study_view.h"
 #include "samplers/registry.h"
 
 namespace samplers::testing {

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-#include "hpo/config_error.h"
-#include "hpo/pareto.h"
+#include "hpo/core/config_error.h"
+#include "hpo/front/pareto.h"
 #include "samplers/detail/trial_split.h"
 #include "samplers/energy_cost_model.h"
 #include "samplers/nsga2_sampler.h"
